@@ -1,0 +1,19 @@
+package io.sentrascan.scanner;
+
+import java.util.List;
+
+/**
+ * The explicit registry of scanners, in the order the engine asks them: specific formats before the
+ * generic containers that would also accept their bytes (a PyTorch zip before a plain zip). A new
+ * format is one line here.
+ */
+public final class Scanners {
+  private Scanners() {}
+
+  public static List<Scanner> defaults() {
+    return List.of(
+        // formats
+        // containers
+        );
+  }
+}

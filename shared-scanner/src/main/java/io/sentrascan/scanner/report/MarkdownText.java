@@ -5,7 +5,10 @@ package io.sentrascan.scanner.report;
  * be able to inject links, HTML or table cells into a Markdown report.
  */
 final class MarkdownText {
-  private static final String SPECIAL = "\\`*_{}[]<>()#+-!|~&";
+  // Only what can start markup mid-line: text always follows a list marker or a table pipe, so
+  // line-start markers (#, -, +, digits) cannot take effect, and an escaped [ defeats links and
+  // images.
+  private static final String SPECIAL = "\\`*_[]<>|~&";
 
   private MarkdownText() {}
 

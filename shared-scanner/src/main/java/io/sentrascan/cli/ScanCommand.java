@@ -70,7 +70,7 @@ final class ScanCommand implements Callable<Integer> {
   @Option(
       names = "--max-depth",
       paramLabel = "N",
-      description = "How deep containers may nest (default: 10).")
+      description = "How deep containers may nest; 0 scans no entries (default: 10).")
   private @Nullable Integer maxDepth;
 
   @Option(
@@ -167,7 +167,10 @@ final class ScanCommand implements Callable<Integer> {
   private Limits limits() {
     Limits limits = Limits.defaults();
     if (maxDepth != null) {
-      limits = limits.withMaxDepth(positive("--max-depth", maxDepth));
+      if (maxDepth < 0) {
+        throw usage("--max-depth must be 0 or more, not " + maxDepth);
+      }
+      limits = limits.withMaxDepth(maxDepth); // 0: scan top-level files only, report any nesting
     }
     if (maxTotalBytes != null) {
       limits = limits.withMaxTotalBytes(positive("--max-total-bytes", maxTotalBytes));

@@ -214,8 +214,10 @@ public final class SarifReportWriter implements ReportWriter {
     if (Path.of(path).isAbsolute()) {
       return Path.of(path).toUri().toASCIIString();
     }
+    // "./model.pkl" (from scanning ".") and "model.pkl" must be the same artifact for GitHub.
+    String relative = Path.of(slashed).normalize().toString().replace('\\', '/');
     try {
-      return new URI(null, null, slashed, null).toASCIIString();
+      return new URI(null, null, relative, null).toASCIIString();
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("cannot encode path " + path, e);
     }

@@ -107,6 +107,7 @@ class SarifReportWriterTest {
     assertThat(SarifReportWriter.uri("models/a b.pkl")).isEqualTo("models/a%20b.pkl");
     assertThat(SarifReportWriter.uri("models\\win.pkl")).isEqualTo("models/win.pkl");
     assertThat(SarifReportWriter.uri("/tmp/x.pkl")).isEqualTo("file:///tmp/x.pkl");
+    assertThat(SarifReportWriter.uri("./models/x.pkl")).isEqualTo("models/x.pkl");
   }
 
   @Test

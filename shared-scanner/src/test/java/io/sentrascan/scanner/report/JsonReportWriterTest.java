@@ -11,6 +11,9 @@ import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.testing.JsonSchemas;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,18 @@ class JsonReportWriterTest {
         JSON.readTree(JsonReportWriter.class.getResourceAsStream(JsonReportWriter.SCHEMA_RESOURCE));
     String pattern = schema.at("/properties/schemaVersion/pattern").asText();
     assertThat(JsonReportWriter.SCHEMA_VERSION).matches(pattern);
+  }
+
+  @Test
+  void theFormatDocumentNamesTheSchemaVersionAndEveryField() throws Exception {
+    Path doc = Path.of(System.getProperty("sentrascan.repoRoot", ".."), "docs", "report-format.md");
+    String text = Files.readString(doc, StandardCharsets.UTF_8);
+    assertThat(text).contains("schema version " + JsonReportWriter.SCHEMA_VERSION);
+    JsonNode schema =
+        JSON.readTree(JsonReportWriter.class.getResourceAsStream(JsonReportWriter.SCHEMA_RESOURCE));
+    for (String pointer : List.of("/required", "/$defs/file/required", "/$defs/finding/required")) {
+      schema.at(pointer).forEach(key -> assertThat(text).contains("\"" + key.asText() + "\""));
+    }
   }
 
   @Test

@@ -89,6 +89,10 @@ public final class Main implements Callable<Integer> {
         });
     try {
       return cli.execute(args);
+    } catch (RuntimeException e) {
+      // Last resort for a failure outside picocli's handlers (for example inside a handler).
+      errWriter.println("sentrascan: internal error: " + describe(e));
+      return ERROR;
     } finally {
       outWriter.flush();
       errWriter.flush();

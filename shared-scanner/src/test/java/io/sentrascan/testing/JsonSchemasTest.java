@@ -1,0 +1,28 @@
+package io.sentrascan.testing;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonSchemasTest {
+  @Test
+  void aMissingSarifSchemaFailsInsteadOfSkipping(@TempDir Path emptyRepo) {
+    String saved = System.getProperty("sentrascan.repoRoot");
+    System.setProperty("sentrascan.repoRoot", emptyRepo.resolve("repo").toString());
+    try {
+      assertThatThrownBy(JsonSchemas::sarif)
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("official SARIF 2.1.0 schema is missing at")
+          .hasMessageContaining(
+              emptyRepo.resolve("shared/schemas/sarif-schema-2.1.0.json").toString());
+    } finally {
+      if (saved == null) {
+        System.clearProperty("sentrascan.repoRoot");
+      } else {
+        System.setProperty("sentrascan.repoRoot", saved);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.sentrascan.scanner.format.pickle;
+
+import io.sentrascan.scanner.Probe;
+import io.sentrascan.scanner.ScanContext;
+import io.sentrascan.scanner.Scanner;
+import io.sentrascan.scanner.Source;
+import io.sentrascan.scanner.pickle.PickleAnalyzer;
+import io.sentrascan.scanner.pickle.PickleSession;
+import java.io.IOException;
+
+/**
+ * Raw pickle files whatever their name ({@code .pkl}, {@code .bin}, {@code .ckpt}, none): plain
+ * pickle, dill and cloudpickle streams, and uncompressed joblib files (whose array bytes follow
+ * their wrappers inside the stream). Recognised by content: a PROTO header, a protocol 0/1 stream
+ * that parses cleanly, or a complete importing pickle after a garbage prefix.
+ */
+public final class PickleScanner implements Scanner {
+  private final PickleAnalyzer analyzer = PickleAnalyzer.defaults();
+
+  @Override
+  public String name() {
+    return "pickle";
+  }
+
+  @Override
+  public String version() {
+    return "1.0.0+" + analyzer.listVersions();
+  }
+
+  @Override
+  public boolean supports(Probe probe) {
+    byte[] head = probe.head();
+    return PickleAnalyzer.startsLikePickle(head) || PickleAnalyzer.hidesPickle(head);
+  }
+
+  @Override
+  public void scan(Source source, ScanContext context) throws IOException {
+    try (PickleSession session = analyzer.session(context, 0, null)) {
+      session.analyzeAll(source, 0);
+      context.setFormat(format(session));
+      session
+          .protocol()
+          .ifPresent(p -> context.addProperty("pickle.protocol", Integer.toString(p)));
+    }
+  }
+
+  private static String format(PickleSession session) {
+    if (session.joblib()) {
+      return "joblib";
+    }
+    if (session.importsFrom("dill")) {
+      return "dill";
+    }
+    if (session.importsFrom("cloudpickle")) {
+      return "cloudpickle";
+    }
+    return "pickle";
+  }
+}

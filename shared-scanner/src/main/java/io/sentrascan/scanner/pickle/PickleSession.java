@@ -78,9 +78,21 @@ public final class PickleSession implements AutoCloseable {
    * pickle header but import nothing are ignored.
    */
   public void searchFollowing(Source source, long from) throws IOException {
+    search(source, from, true);
+  }
+
+  /**
+   * Looks for pickles hidden in raw bytes from {@code from} on (tensor data, array data): any
+   * importing stream found there, even right at {@code from}, is a hidden stream.
+   */
+  public void searchHidden(Source source, long from) throws IOException {
+    search(source, from, false);
+  }
+
+  private void search(Source source, long from, boolean adjacentStreams) throws IOException {
     long pos = from;
     long end = Math.min(source.size(), from + maxBytes);
-    boolean adjacent = true;
+    boolean adjacent = adjacentStreams;
     while (pos < end && streams < MAX_STREAMS) {
       if (adjacent && PickleAnalyzer.startsLikePickle(source, pos)) {
         PickleLedger trial = speculative();
@@ -113,7 +125,7 @@ public final class PickleSession implements AutoCloseable {
             "pickle stream at offset " + found);
         ledger.absorb(trial);
         pos = Math.max(r.end(), found + 1);
-        adjacent = r.complete();
+        adjacent = adjacentStreams && r.complete();
       } else {
         pos = found + 1;
       }

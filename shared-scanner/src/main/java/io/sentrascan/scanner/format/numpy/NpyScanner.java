@@ -69,7 +69,7 @@ public final class NpyScanner implements Scanner {
           (source.size() - end) + " bytes follow the array data declared by the header.",
           "data ends at offset " + end);
       try (PickleSession session = analyzer.session(context, 0, null)) {
-        session.searchFollowing(source, end);
+        session.searchHidden(source, end);
       }
     }
   }

@@ -97,7 +97,7 @@ public final class PyTorchScanner implements Scanner {
         pos = r.end();
       }
       // What follows is raw storage data; only a pickle hidden in or after it matters.
-      session.searchFollowing(source, pos);
+      session.searchHidden(source, pos);
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,9 @@ final class PickleLedger {
   static final int MAX_IMPORTS = 10_000;
 
   static final int MAX_PROBLEMS = 1_000;
+
+  private static final Pattern PYTHON_NAME =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}(\\.[A-Za-z_][A-Za-z0-9_]{0,99}){0,9}");
 
   /**
    * A finding other than an import.
@@ -102,6 +106,29 @@ final class PickleLedger {
 
   boolean hasImports() {
     return !imports.isEmpty();
+  }
+
+  /**
+   * True when some import names a real-looking Python module and attribute. Random bytes that
+   * happen to decode as a pickle (tensor data is full of them) import names made of noise.
+   */
+  boolean hasPlausibleImports() {
+    for (ImportRecord r : imports.values()) {
+      if (PYTHON_NAME.matcher(r.module).matches() && PYTHON_NAME.matcher(r.name).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when some import is denied or called: a hidden stream that matters even if cut off. */
+  boolean hasDangerousImports() {
+    for (ImportRecord r : imports.values()) {
+      if (r.verdict.kind() == ImportVerdict.Kind.DENIED || r.called()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   List<Problem> problems() {

@@ -59,7 +59,9 @@ final class PickleMachine {
       PickleOpcode op = in.next();
       if ((++ops & 0xffff) == 0) {
         ledger.deadline.run();
-        if (ledger.speculativeOps > 0 && ops > ledger.speculativeOps && !ledger.hasImports()) {
+        if (ledger.speculativeOps > 0
+            && ops > ledger.speculativeOps
+            && !ledger.hasPlausibleImports()) {
           throw new PickleLimitException("speculative parse found no import", in.offset);
         }
       }

@@ -97,7 +97,7 @@ public final class PickleSession implements AutoCloseable {
       if (adjacent && PickleAnalyzer.startsLikePickle(source, pos)) {
         PickleLedger trial = speculative();
         StreamResult r = run(trial, source, pos, maxBytes);
-        if (r.complete() || trial.hasImports()) {
+        if (r.complete() || trial.hasPlausibleImports()) {
           streams++;
           reportExtraStream(pos);
           ledger.absorb(trial);
@@ -112,7 +112,7 @@ public final class PickleSession implements AutoCloseable {
       }
       PickleLedger trial = speculative();
       StreamResult r = run(trial, source, found, maxBytes);
-      if (trial.hasImports()) {
+      if (trial.hasPlausibleImports() && (r.complete() || trial.hasDangerousImports())) {
         streams++;
         ledger.problem(
             "PKL-005",
@@ -311,7 +311,8 @@ public final class PickleSession implements AutoCloseable {
       machine.run(in);
       return machine.opcodes() >= 2;
     } catch (EOFException e) {
-      return in.position() >= source.size() && (machine.opcodes() >= 16 || trial.hasImports());
+      return in.position() >= source.size()
+          && (machine.opcodes() >= 16 || trial.hasPlausibleImports());
     } catch (IOException | RuntimeException e) {
       return false;
     }
@@ -328,7 +329,7 @@ public final class PickleSession implements AutoCloseable {
       PickleLedger trial = new PickleLedger(policy, () -> {});
       trial.speculativeOps = SPECULATIVE_OPS;
       StreamResult r = run(trial, head, found, Long.MAX_VALUE);
-      if (r.complete() && trial.hasImports()) {
+      if (r.complete() && trial.hasPlausibleImports()) {
         return true;
       }
       pos = found + 1;

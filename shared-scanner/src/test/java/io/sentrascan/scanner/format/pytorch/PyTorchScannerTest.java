@@ -126,6 +126,22 @@ class PyTorchScannerTest {
   }
 
   @Test
+  void rawTensorBytesDoNotLookLikeHiddenPickles() throws IOException {
+    byte[] legacy = Files.readAllBytes(FIXTURES.resolve("benign-legacy-state-dict.pt"));
+    java.nio.ByteBuffer noise =
+        java.nio.ByteBuffer.allocate(legacy.length + (8 << 20))
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    noise.put(legacy);
+    java.util.Random random = new java.util.Random(42);
+    while (noise.remaining() >= 4) {
+      noise.putFloat((float) random.nextGaussian());
+    }
+    FileResult file = scan(Sources.bytes(noise.array(), "big-legacy.pt")).get(0);
+    assertThat(file.format()).isEqualTo("pytorch-legacy");
+    assertThat(file.findings()).isEmpty();
+  }
+
+  @Test
   void torchScriptCodeIsChecked() throws IOException {
     FileResult benign = scanFixture("benign-torchscript.pt");
     assertThat(benign.format()).isEqualTo("torchscript");

@@ -21,6 +21,12 @@ final class PickleMachine {
   static final int MAX_MEMO = 1 << 20;
   static final int MAX_NESTING = 4;
 
+  /**
+   * Characters of string values kept across the stack and memo; past it strings become opaque (an
+   * import built from one is then reported as unresolvable, failing closed).
+   */
+  static final long MAX_TEXT_CHARS = 16L << 20;
+
   private static final Pattern DTYPE = Pattern.compile("[<>|=]?([a-zA-Z?])(\\d*)");
 
   private final PickleLedger ledger;
@@ -32,6 +38,7 @@ final class PickleMachine {
   private Value[] memo = new Value[64];
   private long memoCount;
   private long ops;
+  private long textChars;
 
   /** The outcome of one stream: the protocol it declared and how many opcodes it had. */
   record Outcome(int protocol, long opcodes) {}
@@ -114,7 +121,7 @@ final class PickleMachine {
             BINUNICODE,
             SHORT_BINUNICODE,
             BINUNICODE8 ->
-            push(new Value.Text(nonNull(in.text), in.complete), at);
+            push(text(nonNull(in.text), in.complete), at);
         case PERSID -> push(Value.OPAQUE, at);
         case BINPERSID -> {
           pop(at);
@@ -245,6 +252,11 @@ final class PickleMachine {
         case READONLY_BUFFER -> peek(at);
       }
     }
+  }
+
+  private Value text(String s, boolean complete) {
+    textChars += s.length();
+    return textChars > MAX_TEXT_CHARS ? Value.OPAQUE : new Value.Text(s, complete);
   }
 
   private Value stackGlobal(Value module, Value name, long at) {

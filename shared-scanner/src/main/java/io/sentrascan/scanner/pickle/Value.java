@@ -25,10 +25,14 @@ sealed interface Value
   Opaque OPAQUE = new Opaque();
 
   /** Tuples longer than this are not kept element by element. */
-  int MAX_TUPLE = 32;
+  int MAX_TUPLE = 16;
 
-  /** Dict entries kept per dict. */
-  int MAX_DICT = 64;
+  /**
+   * The only dict keys the analysis reads (a joblib array wrapper's state). Keeping just these
+   * bounds memory when a pickle memoizes millions of dicts.
+   */
+  java.util.Set<String> DICT_KEYS =
+      java.util.Set.of("shape", "dtype", "order", "numpy_array_alignment_bytes");
 
   /** A value whose content does not matter. */
   final class Opaque implements Value {
@@ -81,21 +85,24 @@ sealed interface Value
 
   /** A dict built from string keys, mutable as SETITEM fills it. */
   final class Dict implements Value {
-    private final Map<String, Value> entries = new LinkedHashMap<>();
+    private @Nullable Map<String, Value> entries;
 
     void put(Value key, Value value) {
-      if (key instanceof Text t && entries.size() < MAX_DICT) {
+      if (key instanceof Text t && DICT_KEYS.contains(t.text())) {
+        if (entries == null) {
+          entries = new LinkedHashMap<>();
+        }
         entries.put(t.text(), value);
       }
     }
 
     @Nullable Value get(String key) {
-      return entries.get(key);
+      return entries == null ? null : entries.get(key);
     }
 
     @Override
     public String toString() {
-      return entries.toString();
+      return String.valueOf(entries);
     }
   }
 

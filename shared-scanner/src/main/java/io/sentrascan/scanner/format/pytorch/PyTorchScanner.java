@@ -113,7 +113,8 @@ public final class PyTorchScanner implements Scanner {
     TorchScriptCodeCheck code = new TorchScriptCodeCheck(context);
     for (ZipIndex.Entry entry : zip.entries()) {
       String name = entry.name();
-      boolean pickle = name.endsWith(".pkl");
+      // .debug_pkl entries of TorchScript archives are pickles too.
+      boolean pickle = name.endsWith(".pkl") || name.endsWith(".debug_pkl");
       boolean script =
           name.endsWith(".py") && (name.startsWith("code/") || name.contains("/code/"));
       if (entry.isDirectory() || !(pickle || script)) {

@@ -17,7 +17,7 @@ final class PickleOpcodeReader {
   /** Characters of a string argument kept; longer strings are marked incomplete. */
   static final int TEXT_PREFIX = 512;
 
-  private static final int BUFFER = 64 * 1024;
+  static final int BUFFER = 64 * 1024;
 
   private final Source source;
   private final long size;
@@ -45,10 +45,14 @@ final class PickleOpcodeReader {
   boolean complete;
 
   PickleOpcodeReader(Source source, long start, long maxReadBytes) {
+    this(source, start, maxReadBytes, BUFFER);
+  }
+
+  PickleOpcodeReader(Source source, long start, long maxReadBytes, int bufferSize) {
     this.source = source;
     this.size = source.size();
     this.maxReadBytes = maxReadBytes;
-    this.buf = new byte[(int) Math.max(16, Math.min(BUFFER, size - Math.min(size, start)))];
+    this.buf = new byte[(int) Math.max(16, Math.min(bufferSize, size - Math.min(size, start)))];
     this.bufStart = start;
   }
 

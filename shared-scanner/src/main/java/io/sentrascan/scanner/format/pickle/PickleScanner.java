@@ -7,6 +7,7 @@ import io.sentrascan.scanner.Source;
 import io.sentrascan.scanner.pickle.PickleAnalyzer;
 import io.sentrascan.scanner.pickle.PickleSession;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Raw pickle files whatever their name ({@code .pkl}, {@code .bin}, {@code .ckpt}, none): plain
@@ -15,6 +16,30 @@ import java.io.IOException;
  * that parses cleanly, or a complete importing pickle after a garbage prefix.
  */
 public final class PickleScanner implements Scanner {
+  /** Extensions of formats that carry no code; a pickle under one of these names is disguised. */
+  private static final Set<String> DATA_EXTENSIONS =
+      Set.of(
+          "txt",
+          "json",
+          "jsonl",
+          "csv",
+          "tsv",
+          "md",
+          "yaml",
+          "yml",
+          "xml",
+          "html",
+          "png",
+          "jpg",
+          "jpeg",
+          "gif",
+          "safetensors",
+          "onnx",
+          "gguf",
+          "tflite",
+          "h5",
+          "parquet");
+
   private final PickleAnalyzer analyzer = PickleAnalyzer.defaults();
 
   @Override
@@ -35,6 +60,16 @@ public final class PickleScanner implements Scanner {
 
   @Override
   public void scan(Source source, ScanContext context) throws IOException {
+    String extension = Probe.of(source).extension();
+    if (DATA_EXTENSIONS.contains(extension)) {
+      context.report(
+          "CORE-008",
+          context.at(0),
+          "The file is named ."
+              + extension
+              + " but its content is a pickle, which runs code when loaded.",
+          "." + extension + " file starting with pickle data");
+    }
     try (PickleSession session = analyzer.session(context, 0, null)) {
       session.analyzeAll(source, 0);
       context.setFormat(format(session));

@@ -144,6 +144,16 @@ class PickleScannerTest {
   }
 
   @Test
+  void aPickleNamedLikeADataFormatIsDisguised() {
+    Finding f = only(scan(OS_SYSTEM, "notes.txt"), "CORE-008");
+    assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+    assertThat(f.description()).contains(".txt");
+    assertThat(scan(OS_SYSTEM, "model.ckpt").findings())
+        .extracting(Finding::ruleId)
+        .doesNotContain("CORE-008");
+  }
+
+  @Test
   void detectsByContentNotByName() throws IOException {
     PickleScanner scanner = new PickleScanner();
     assertThat(scanner.supports(Probe.of(Sources.bytes(OS_SYSTEM, "notes.txt")))).isTrue();

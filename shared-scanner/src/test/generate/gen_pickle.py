@@ -5,6 +5,9 @@ Malicious pickles are assembled opcode by opcode: nothing here ever unpickles an
 object whose reduction runs code is pickled. Every hand-built stream that is meant to be valid is
 checked with pickletools.dis, which only decodes.
 
+PyTorch's legacy format names storages by object id and TorchScript archives carry
+serialization ids, so those fixtures differ byte-wise between runs while meaning the same.
+
 Run through generate_all.sh (needs /usr/bin/python3 with python3-torch and python3-numpy).
 """
 import argparse

@@ -58,6 +58,26 @@ class PickleFamilyFixturesTest {
   }
 
   @Test
+  void everyDenyListFamilyHasAMaliciousFixture() throws IOException {
+    com.fasterxml.jackson.databind.JsonNode deny;
+    try (var in = getClass().getResourceAsStream("/io/sentrascan/scanner/pickle/denylist.json")) {
+      deny = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+    }
+    ScanResult result =
+        ScanEngine.defaults()
+            .scan(List.of(FixtureCorpusTest.ROOT.resolve("pickle")), Policy.defaults(), p -> {});
+    String descriptions =
+        result.findings().stream()
+            .filter(f -> f.ruleId().equals("PKL-001"))
+            .map(Finding::description)
+            .collect(java.util.stream.Collectors.joining("\n"));
+    List<String> families = new java.util.ArrayList<>(List.of("dangerous-attribute"));
+    deny.path("families").forEach(f -> families.add(f.path("family").asText()));
+    assertThat(families)
+        .allSatisfy(family -> assertThat(descriptions).contains("deny-listed, " + family + ":"));
+  }
+
+  @Test
   void scannersAreRegisteredInOrderBeforeGenericContainers() {
     List<Class<?>> order = Scanners.defaults().stream().<Class<?>>map(Object::getClass).toList();
     assertThat(order)

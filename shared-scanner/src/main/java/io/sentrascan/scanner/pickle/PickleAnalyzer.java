@@ -108,11 +108,6 @@ public final class PickleAnalyzer {
     return true;
   }
 
-  /** For tests: the bundled policy. */
-  ImportPolicy policy() {
-    return policy;
-  }
-
   /** For tests and callers that only have a source. */
   static boolean startsLikePickle(Source source, long pos) throws IOException {
     int n = (int) Math.min(4096, source.size() - pos);

@@ -121,7 +121,7 @@ final class PickleMachine {
             BINUNICODE,
             SHORT_BINUNICODE,
             BINUNICODE8 ->
-            push(text(nonNull(in.text), in.complete), at);
+            push(new Value.Text(nonNull(in.text), in.complete), at);
         case PERSID -> push(Value.OPAQUE, at);
         case BINPERSID -> {
           pop(at);
@@ -252,11 +252,6 @@ final class PickleMachine {
         case READONLY_BUFFER -> peek(at);
       }
     }
-  }
-
-  private Value text(String s, boolean complete) {
-    textChars += s.length();
-    return textChars > MAX_TEXT_CHARS ? Value.OPAQUE : new Value.Text(s, complete);
   }
 
   private Value stackGlobal(Value module, Value name, long at) {
@@ -502,6 +497,12 @@ final class PickleMachine {
     }
     if (memo[(int) index] == null) {
       memoCount++;
+    }
+    if (v instanceof Value.Text t) {
+      textChars += t.text().length();
+      if (textChars > MAX_TEXT_CHARS) {
+        v = Value.OPAQUE;
+      }
     }
     memo[(int) index] = v;
   }

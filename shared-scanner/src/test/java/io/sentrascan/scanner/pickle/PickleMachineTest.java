@@ -203,4 +203,22 @@ class PickleMachineTest {
     ImportRecord r = record(l, "os.system");
     assertThat(r.offset).isEqualTo(p.size() - 14); // the real one, after the array bytes
   }
+
+  @Test
+  void stringsPastTheRetentionBudgetMakeImportsUnresolvableNotInvisible() throws IOException {
+    PickleBytes p = PickleBytes.of().proto(4).op(']');
+    String filler = "x".repeat(500);
+    long kept = 0;
+    int memo = 0;
+    while (kept <= PickleMachine.MAX_TEXT_CHARS) {
+      p.unicode(filler).op('r').u32(memo++).op('0');
+      kept += filler.length();
+    }
+    p.shortUnicode("os").op('r').u32(memo++).op('0');
+    p.shortUnicode("system").op('r').u32(memo).op('0');
+    p.op('j').u32(memo - 1).op('j').u32(memo).op(0x93).op(')').reduce().op('0').stop();
+    PickleLedger l = run(p.bytes());
+    assertThat(l.imports()).isEmpty();
+    assertThat(l.problems()).extracting(PickleLedger.Problem::ruleId).contains("PKL-008");
+  }
 }

@@ -14,6 +14,9 @@ public final class Scanners {
     return List.of(
         // formats
         // containers
-        );
+        new io.sentrascan.scanner.container.SevenZScanner(),
+        new io.sentrascan.scanner.container.TarScanner(),
+        new io.sentrascan.scanner.container.CompressedStreamScanner(),
+        new io.sentrascan.scanner.container.ZipScanner());
   }
 }

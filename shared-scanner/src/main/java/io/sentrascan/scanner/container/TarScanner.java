@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /**
  * Tar archives (v7, ustar, GNU, pax): reads headers sequentially and scans every regular member as
@@ -38,7 +37,7 @@ public final class TarScanner implements Scanner {
     }
     byte[] header = new byte[BLOCK];
     System.arraycopy(probe.head(), 0, header, 0, BLOCK);
-    if (!TarUtils.verifyCheckSum(header)) {
+    if (!checksumMatches(header)) {
       return false;
     }
     if (probe.startsWithAt(257, "ustar".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
@@ -144,6 +143,35 @@ public final class TarScanner implements Scanner {
           dataAt);
     }
     ctx.scanNested(name, source.slice(dataAt, size, ctx.path() + "!/" + name));
+  }
+
+  /**
+   * The header checksum: the octal number at 148 equals the byte sum with its own field read as
+   * spaces (unsigned, or signed as some old tars computed it). Commons Compress's check throws on
+   * non-octal bytes, which every non-tar file has, so this one only answers.
+   */
+  static boolean checksumMatches(byte[] header) {
+    long stored = 0;
+    int i = 148;
+    while (i < 156 && header[i] == ' ') {
+      i++;
+    }
+    int digits = 0;
+    for (; i < 156 && header[i] >= '0' && header[i] <= '7'; i++) {
+      stored = stored * 8 + (header[i] - '0');
+      digits++;
+    }
+    if (digits == 0 || (i < 156 && header[i] != 0 && header[i] != ' ')) {
+      return false;
+    }
+    long unsigned = 0;
+    long signed = 0;
+    for (int j = 0; j < BLOCK; j++) {
+      byte b = (j >= 148 && j < 156) ? (byte) ' ' : header[j];
+      unsigned += b & 0xff;
+      signed += b;
+    }
+    return stored == unsigned || stored == signed;
   }
 
   private static String kind(TarArchiveEntry e) {

@@ -313,7 +313,16 @@ public final class ZipScanner implements Scanner {
 
   private static void checkPrefix(Source source, ZipIndex index, ScanContext ctx)
       throws IOException {
+    // A concatenated stub shifts the directory's offsets (prefixBytes); a stub added with zip -A
+    // has adjusted offsets, and shows as a first entry that does not start at 0.
     long prefix = index.prefixBytes();
+    if (!index.entries().isEmpty()) {
+      long first = source.size();
+      for (ZipIndex.Entry e : index.entries()) {
+        first = Math.min(first, Math.max(0, e.localHeaderOffset()));
+      }
+      prefix = Math.max(prefix, first);
+    }
     if (prefix <= 0) {
       return;
     }

@@ -20,6 +20,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class TarScanner implements Scanner {
   private static final int BLOCK = 512;
 
+  /**
+   * Pax and GNU long-name headers are read whole into memory by the tar reader, so a hostile one
+   * declaring gigabytes would exhaust the heap; no real archive needs more than this.
+   */
+  static final long MAX_METADATA_BYTES = 1L << 20;
+
+  private static final int MAX_METADATA_CHAIN = 16;
+
   @Override
   public String name() {
     return "tar";
@@ -55,9 +63,11 @@ public final class TarScanner implements Scanner {
     Map<String, Long> seen = new HashMap<>();
     CountingInputStream counted = new CountingInputStream(source.openStream());
     try (TarArchiveInputStream tar = new TarArchiveInputStream(counted)) {
+      long nextHeader = 0;
       while (true) {
         ctx.checkDeadline();
         long headerAt = counted.count();
+        checkMetadataHeaders(source, nextHeader);
         TarArchiveEntry e = next(tar, headerAt);
         if (e == null) {
           break;
@@ -93,6 +103,8 @@ public final class TarScanner implements Scanner {
         } else if (e.isFile() && !e.isDirectory()) {
           scanMember(source, tar, e, dataAt, ctx);
         }
+        // Sparse members were read to their end; the others' data is skipped by the reader.
+        nextHeader = roundUp(e.isSparse() ? counted.count() : dataAt + e.getSize());
       }
     } finally {
       out.finish();
@@ -143,6 +155,53 @@ public final class TarScanner implements Scanner {
           dataAt);
     }
     ctx.scanNested(name, source.slice(dataAt, size, ctx.path() + "!/" + name));
+  }
+
+  /**
+   * Refuses oversized metadata headers (pax, GNU long names) starting at {@code position} before
+   * the tar reader buffers them.
+   */
+  private static void checkMetadataHeaders(Source source, long position) throws IOException {
+    long p = position;
+    for (int i = 0; i < MAX_METADATA_CHAIN; i++) {
+      if (p < 0 || p + BLOCK > source.size()) {
+        return;
+      }
+      byte[] h = source.readFully(p, BLOCK);
+      int type = h[156];
+      if (type != 'L' && type != 'K' && type != 'x' && type != 'g' && type != 'X') {
+        return;
+      }
+      long size = octal(h, 124, 12);
+      if (size < 0 || size > MAX_METADATA_BYTES) {
+        throw new MalformedFileException(
+            String.format(
+                "tar metadata header (type %c) at offset %d declares %s bytes; at most %d are read",
+                (char) type, p, size < 0 ? "an unreadable number of" : size, MAX_METADATA_BYTES),
+            p);
+      }
+      p += BLOCK + roundUp(size);
+    }
+    throw new MalformedFileException(
+        "more than " + MAX_METADATA_CHAIN + " tar metadata headers in a row", p);
+  }
+
+  /** An octal header number, or -1 when it is not plain octal (base-256 means huge). */
+  private static long octal(byte[] h, int offset, int len) {
+    long v = 0;
+    int i = offset;
+    int end = offset + len;
+    while (i < end && (h[i] == ' ' || h[i] == '0')) {
+      i++;
+    }
+    for (; i < end && h[i] >= '0' && h[i] <= '7'; i++) {
+      v = v * 8 + (h[i] - '0');
+    }
+    return i < end && h[i] != 0 && h[i] != ' ' ? -1 : v;
+  }
+
+  private static long roundUp(long n) {
+    return (n + BLOCK - 1) / BLOCK * BLOCK;
   }
 
   /**

@@ -135,25 +135,27 @@ public final class ZipScanner implements Scanner {
         continue;
       }
       if (!local.name().equals(name) || local.method() != e.method()) {
+        String what =
+            !local.name().equals(name)
+                ? "is called " + local.name() + " in its local header"
+                : "has method "
+                    + local.method()
+                    + " in its local header but "
+                    + e.method()
+                    + " in the central directory";
         out.report(
             "ARC-014",
             Severity.MEDIUM,
             out.at(e.localHeaderOffset(), name),
-            "Entry "
-                + name
-                + " is called "
-                + local.name()
-                + " with method "
-                + local.method()
-                + " in its local header, but method "
-                + e.method()
-                + " in the central directory.",
+            "Entry " + name + " " + what + "; extractors disagree on what it is.",
             local.name());
         if (!local.name().equals(name)) {
           out.checkName(local.name(), e.localHeaderOffset());
         }
       }
-      if (e.isDirectory() && e.compressedSize() == 0) {
+      // An empty deflate stream is 2 bytes; a directory entry with more data hides content that
+      // extractors drop, so it is scanned like a file.
+      if (e.isDirectory() && e.size() == 0 && e.compressedSize() <= 2) {
         continue;
       }
       Planned p = new Planned(e, local.dataOffset());

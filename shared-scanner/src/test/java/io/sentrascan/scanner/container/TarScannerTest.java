@@ -111,6 +111,38 @@ class TarScannerTest {
   }
 
   @Test
+  void oversizedLongNameHeaderIsRefusedBeforeTheReaderBuffersIt() {
+    TarArchiveEntry longName =
+        new TarArchiveEntry("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME);
+    longName.setSize(1L << 30);
+    byte[] t = new byte[4096];
+    longName.writeEntryHeader(t);
+    ScanResult result = scan("huge-name.tar", t);
+
+    assertThat(findings(result, "CORE-001"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.description()).contains("type L", "1073741824 bytes"));
+  }
+
+  @Test
+  void oversizedPaxHeaderAfterAMemberIsRefused() {
+    TarArchiveEntry pax =
+        new TarArchiveEntry("PaxHeaders/x", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+    pax.setSize(TarScanner.MAX_METADATA_BYTES + 1);
+    byte[] first = tar("a.txt", "hello");
+    byte[] t = Arrays.copyOf(first, 1024 + 4096);
+    byte[] header = new byte[512];
+    pax.writeEntryHeader(header);
+    System.arraycopy(header, 0, t, 1024, 512);
+    ScanResult result = scan("pax.tar", t);
+
+    assertThat(findings(result, "CORE-001"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.location().offset()).isEqualTo(1024));
+    assertThat(Archives.file(result, "pax.tar!/a.txt").size()).isEqualTo(5);
+  }
+
+  @Test
   void truncatedTarIsMalformed() throws IOException {
     ScanResult result = scanFixture("malformed-truncated.tar");
 

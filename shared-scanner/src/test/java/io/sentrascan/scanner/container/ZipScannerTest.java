@@ -194,6 +194,15 @@ class ZipScannerTest {
   }
 
   @Test
+  void contentHiddenInADirectoryEntryIsScanned() {
+    ScanResult result = scan("d.zip", zip("hidden/", zip("../slip", "x")));
+
+    assertThat(findings(result, "ARC-001"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.location().path()).isEqualTo("d.zip!/hidden/"));
+  }
+
+  @Test
   void emptyZipPasses() {
     ScanResult result = scan("empty.zip", zip());
 

@@ -28,6 +28,9 @@ public final class TarScanner implements Scanner {
 
   private static final int MAX_METADATA_CHAIN = 16;
 
+  /** How far past the end-of-archive marker non-zero bytes are looked for. */
+  private static final int TRAILING_LOOK_BYTES = 1 << 20;
+
   @Override
   public String name() {
     return "tar";
@@ -70,6 +73,9 @@ public final class TarScanner implements Scanner {
         checkMetadataHeaders(source, nextHeader);
         TarArchiveEntry e = next(tar, headerAt);
         if (e == null) {
+          // Not counted.count(): the reader swallows the rest of its 10 KiB block after the
+          // marker, and whatever hides there.
+          checkTrailingData(source, nextHeader + 2L * BLOCK, ctx, out);
           break;
         }
         ctx.countEntry();
@@ -155,6 +161,38 @@ public final class TarScanner implements Scanner {
           dataAt);
     }
     ctx.scanNested(name, source.slice(dataAt, size, ctx.path() + "!/" + name));
+  }
+
+  /**
+   * Reports data after the end-of-archive marker and scans it: {@code tar --ignore-zeros} extracts
+   * members hidden there, which a reader stopping at the marker never sees.
+   */
+  private static void checkTrailingData(Source source, long end, ScanContext ctx, EntryFindings out)
+      throws IOException {
+    long rest = source.size() - end;
+    if (rest <= 0) {
+      return;
+    }
+    byte[] look = source.readFully(end, (int) Math.min(rest, TRAILING_LOOK_BYTES));
+    int firstData = 0;
+    while (firstData < look.length && look[firstData] == 0) {
+      firstData++;
+    }
+    if (firstData == look.length) {
+      return; // zero padding, as tape block sizes produce
+    }
+    long at = end + (long) (firstData / BLOCK) * BLOCK;
+    String name = "trailing-data@" + at;
+    out.report(
+        "ARC-016",
+        Severity.MEDIUM,
+        out.at(at, name),
+        (source.size() - at)
+            + " bytes follow the end-of-archive marker; they were scanned as "
+            + name
+            + ".",
+        "");
+    ctx.scanNested(name, source.slice(at, source.size() - at, ctx.path() + "!/" + name));
   }
 
   /**

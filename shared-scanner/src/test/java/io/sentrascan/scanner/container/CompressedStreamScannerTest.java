@@ -124,6 +124,20 @@ class CompressedStreamScannerTest {
   }
 
   @Test
+  void decoderMemoryOverTheCapIsAFindingNotAnAllocation() {
+    // An .lzma header asking for a 1 GiB dictionary, then junk.
+    byte[] lzma = new byte[64];
+    byte[] header = {0x5d, 0, 0, 0, 0x40, -1, -1, -1, -1, -1, -1, -1, -1};
+    System.arraycopy(header, 0, lzma, 0, header.length);
+    ScanResult result = scan("huge-dict.lzma", lzma);
+
+    assertThat(findings(result, "ARC-015"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.location().path()).isEqualTo("huge-dict.lzma"));
+    assertThat(result.verdict()).isEqualTo(Verdict.FAIL);
+  }
+
+  @Test
   void nestedNamesFollowTheExtension() {
     assertThat(Codec.GZIP.decompressedName("a.tar.gz")).isEqualTo("a.tar");
     assertThat(Codec.GZIP.decompressedName("a.TGZ")).isEqualTo("a.tar");

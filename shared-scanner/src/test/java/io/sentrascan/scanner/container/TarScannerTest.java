@@ -143,6 +143,32 @@ class TarScannerTest {
   }
 
   @Test
+  void membersHiddenAfterTheEndMarkerAreReportedAndScanned() {
+    byte[] visible = tar("a.txt", "hello");
+    byte[] hidden = tar("../../evil.sh", "#!/bin/sh\n");
+    byte[] t = Arrays.copyOf(visible, visible.length + hidden.length);
+    System.arraycopy(hidden, 0, t, visible.length, hidden.length);
+    ScanResult result = scan("hidden.tar", t);
+
+    String nested = "trailing-data@" + visible.length;
+    assertThat(findings(result, "ARC-016"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.location().context()).isEqualTo(nested));
+    assertThat(findings(result, "ARC-001"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.location().path()).isEqualTo("hidden.tar!/" + nested));
+    assertThat(result.verdict()).isEqualTo(Verdict.FAIL);
+  }
+
+  @Test
+  void zeroPaddingAfterTheEndMarkerIsFine() {
+    byte[] t = Arrays.copyOf(tar("a.txt", "hello"), 40_960);
+    ScanResult result = scan("padded.tar", t);
+
+    assertThat(result.findings()).isEmpty();
+  }
+
+  @Test
   void truncatedTarIsMalformed() throws IOException {
     ScanResult result = scanFixture("malformed-truncated.tar");
 

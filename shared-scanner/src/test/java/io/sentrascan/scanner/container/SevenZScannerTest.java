@@ -117,6 +117,114 @@ class SevenZScannerTest {
     }
   }
 
+  /**
+   * A hand-made 7z whose only folder is AES-encrypted (coder 06F10701): Commons Compress cannot
+   * write encryption. With {@code encodedHeader} the header itself is what is encrypted.
+   */
+  private static byte[] encrypted7z(boolean encodedHeader) {
+    byte[] packed = new byte[32];
+    Arrays.fill(packed, (byte) 0x5a);
+    java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
+    int[] streams = {
+      0x06,
+      0x00,
+      0x01,
+      0x09,
+      packed.length,
+      0x00, // PackInfo: pos 0, 1 stream, its size
+      0x07,
+      0x0b,
+      0x01,
+      0x00, // UnpackInfo: Folder, 1 folder, not external
+      0x01,
+      0x24,
+      0x06,
+      0xf1,
+      0x07,
+      0x01, // 1 coder, 4-byte id with properties: 7zAES
+      0x12,
+      0x53,
+      0x0f,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0, // props: 2^19, 16-byte IV
+      0x0c,
+      16,
+      0x00 // CodersUnpackSize 16, End
+    };
+    if (encodedHeader) {
+      h.write(0x17);
+      for (int b : streams) {
+        h.write(b);
+      }
+      h.write(0x00);
+    } else {
+      h.write(0x01);
+      h.write(0x04);
+      for (int b : streams) {
+        h.write(b);
+      }
+      for (int b : new int[] {0x08, 0x0d, 0x01, 0x00}) { // SubStreamsInfo: 1 stream in the folder
+        h.write(b);
+      }
+      h.write(0x00); // End of MainStreamsInfo
+      int[] files = {
+        0x05, 0x01, 0x11, 15, 0x00, 's', 0, 'e', 0, 'c', 0, 'r', 0, 'e', 0, 't', 0, 0, 0, 0x00
+      };
+      for (int b : files) {
+        h.write(b);
+      }
+      h.write(0x00);
+    }
+    byte[] header = h.toByteArray();
+    java.nio.ByteBuffer out =
+        java.nio.ByteBuffer.allocate(32 + packed.length + header.length)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    out.put(new byte[] {'7', 'z', (byte) 0xbc, (byte) 0xaf, 0x27, 0x1c, 0, 4});
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(header);
+    java.nio.ByteBuffer start =
+        java.nio.ByteBuffer.allocate(20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    start.putLong(packed.length).putLong(header.length).putInt((int) crc.getValue());
+    crc.reset();
+    crc.update(start.array());
+    out.putInt((int) crc.getValue()).put(start.array()).put(packed).put(header);
+    return out.array();
+  }
+
+  @Test
+  void encryptedEntryFailsClosed() {
+    ScanResult result = scan("enc.7z", encrypted7z(false));
+
+    assertThat(findings(result, "ARC-006"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.location().context()).isEqualTo("secret"));
+    assertThat(result.verdict()).isEqualTo(Verdict.FAIL);
+  }
+
+  @Test
+  void encryptedHeaderFailsClosed() {
+    ScanResult result = scan("enc-header.7z", encrypted7z(true));
+
+    assertThat(findings(result, "ARC-006"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.description()).contains("header is encrypted"));
+    assertThat(result.verdict()).isEqualTo(Verdict.FAIL);
+  }
+
   static Limits smallRatio() {
     Limits d = Limits.defaults();
     return new Limits(

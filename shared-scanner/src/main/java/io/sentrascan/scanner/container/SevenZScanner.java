@@ -29,6 +29,9 @@ public final class SevenZScanner implements Scanner {
   /** 7-Zip sets this bit when the upper 16 attribute bits hold a Unix mode. */
   private static final int UNIX_EXTENSION = 0x8000;
 
+  /** FILE_ATTRIBUTE_REPARSE_POINT: how 7-Zip on Windows stores a symbolic link or junction. */
+  private static final int REPARSE_POINT = 0x400;
+
   @Override
   public String name() {
     return "7z";
@@ -174,7 +177,9 @@ public final class SevenZScanner implements Scanner {
       return false;
     }
     int attributes = e.getWindowsAttributes();
-    return (attributes & UNIX_EXTENSION) != 0 && ((attributes >>> 16) & 0170000) == 0120000;
+    boolean unixLink =
+        (attributes & UNIX_EXTENSION) != 0 && ((attributes >>> 16) & 0170000) == 0120000;
+    return unixLink || (attributes & REPARSE_POINT) != 0;
   }
 
   private static void memoryLimit(ScanContext ctx, IOException e) {

@@ -258,6 +258,14 @@ public final class ZipScanner implements Scanner {
       unpacked = ctx.spool(name, in, e.compressedSize());
     } catch (LimitExceededException ex) {
       throw ex;
+    } catch (org.apache.commons.compress.MemoryLimitException
+        | org.tukaani.xz.MemoryLimitException ex) {
+      out.report(
+          "ARC-015",
+          Severity.HIGH,
+          out.at(e.centralOffset(), name),
+          "Entry " + name + " needs more decoder memory than allowed: " + ex.getMessage());
+      return;
     } catch (IOException ex) {
       ctx.report(
           "CORE-001",

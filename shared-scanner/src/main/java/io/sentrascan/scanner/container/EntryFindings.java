@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.container;
 
+import io.sentrascan.scanner.LimitExceededException;
 import io.sentrascan.scanner.Location;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Severity;
@@ -17,6 +18,7 @@ final class EntryFindings {
   static final int MAX_PER_RULE = 20;
 
   private final ScanContext ctx;
+  private long nameBytes;
   private final Map<String, Integer> counts = new HashMap<>();
   private final Map<String, Severity> worstSuppressed = new TreeMap<>();
 
@@ -47,8 +49,20 @@ final class EntryFindings {
     report(ruleId, ctx.rule(ruleId).severity(), location, description);
   }
 
-  /** Reports zip-slip, absolute names and control characters in an entry name. */
+  /**
+   * Reports zip-slip, absolute names and control characters in an entry name, and counts the name's
+   * length: every name is kept (in results, in the duplicate check), so a stream of megabyte-long
+   * names must end at the same budget {@link ZipIndex} gives a zip directory.
+   */
   void checkName(String name, long offset) {
+    nameBytes += name.length();
+    if (nameBytes > ZipIndex.MAX_INDEXED_NAME_BYTES) {
+      throw new LimitExceededException(
+          "CORE-004",
+          "Entry names in this archive add up to more than "
+              + ZipIndex.MAX_INDEXED_NAME_BYTES
+              + " characters");
+    }
     Location at = at(offset, name);
     if (EntryPaths.isAbsolute(name)) {
       report("ARC-002", at, "Entry " + name + " has an absolute path.");

@@ -16,6 +16,7 @@ import io.sentrascan.scanner.Sources;
 import io.sentrascan.scanner.Verdict;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,51 @@ class TarScannerTest {
     ScanResult result = scan("padded.tar", t);
 
     assertThat(result.findings()).isEmpty();
+  }
+
+  /**
+   * A pax tar of empty members with the given names, written by hand: Commons Compress's writer
+   * takes minutes to encode megabyte names.
+   */
+  private static byte[] paxTar(List<String> names) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (String name : names) {
+      String body = " path=" + name + "\n";
+      int len = body.length();
+      while (String.valueOf(len).length() + body.length() != len) {
+        len = String.valueOf(len).length() + body.length();
+      }
+      byte[] record = utf8(len + body);
+      writeHeader(out, "PaxHeaders/x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, record.length);
+      out.writeBytes(record);
+      out.writeBytes(new byte[(512 - record.length % 512) % 512]);
+      writeHeader(out, "short", TarConstants.LF_NORMAL, 0);
+    }
+    out.writeBytes(new byte[1024]);
+    return out.toByteArray();
+  }
+
+  private static void writeHeader(
+      java.io.ByteArrayOutputStream out, String name, byte type, long size) {
+    TarArchiveEntry e = new TarArchiveEntry(name, type);
+    e.setSize(size);
+    byte[] header = new byte[512];
+    e.writeEntryHeader(header);
+    out.writeBytes(header);
+  }
+
+  @Test
+  void megabyteNamesStopAtTheNameBudget() {
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      names.add(i + "/" + "n".repeat(1_000_000));
+    }
+    ScanResult result = scan("names.tar", paxTar(names));
+
+    assertThat(findings(result, "CORE-004"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.description()).contains("Entry names"));
+    assertThat(result.verdict()).isEqualTo(Verdict.FAIL);
   }
 
   @Test

@@ -94,6 +94,17 @@ public final class SevenZScanner implements Scanner {
       SevenZArchiveEntry e;
       try {
         e = archive.getNextEntry();
+      } catch (PasswordRequiredException ex) {
+        out.report(
+            "ARC-006",
+            Severity.HIGH,
+            ctx.at(-1),
+            "The 7z archive is encrypted, so its entries cannot be scanned.");
+        return;
+      } catch (org.apache.commons.compress.MemoryLimitException
+          | org.tukaani.xz.MemoryLimitException ex) {
+        memoryLimit(ctx, ex);
+        return;
       } catch (IOException ex) {
         throw new MalformedFileException(
             "7z entry cannot be read: " + ZipScanner.describe(ex), -1, ex);

@@ -69,13 +69,13 @@ public final class TarScanner implements Scanner {
       long nextHeader = 0;
       while (true) {
         ctx.checkDeadline();
-        long headerAt = counted.count();
-        checkMetadataHeaders(source, nextHeader);
+        long headerAt = nextHeader;
+        checkMetadataHeaders(source, headerAt);
         TarArchiveEntry e = next(tar, headerAt);
         if (e == null) {
           // Not counted.count(): the reader swallows the rest of its 10 KiB block after the
           // marker, and whatever hides there.
-          checkTrailingData(source, nextHeader + 2L * BLOCK, ctx, out);
+          checkTrailingData(source, headerAt + 2L * BLOCK, ctx, out);
           break;
         }
         ctx.countEntry();

@@ -18,6 +18,9 @@ public final class Scanners {
         new io.sentrascan.scanner.format.numpy.NpyScanner(),
         new io.sentrascan.scanner.format.pickle.PickleScanner()
         // containers
-        );
+        new io.sentrascan.scanner.container.SevenZScanner(),
+        new io.sentrascan.scanner.container.TarScanner(),
+        new io.sentrascan.scanner.container.CompressedStreamScanner(),
+        new io.sentrascan.scanner.container.ZipScanner());
   }
 }

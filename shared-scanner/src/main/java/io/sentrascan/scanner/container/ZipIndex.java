@@ -30,6 +30,16 @@ public final class ZipIndex {
   /** Entries kept in memory at most; a larger directory is marked {@link #truncated()}. */
   public static final int MAX_INDEXED_ENTRIES = 200_000;
 
+  /**
+   * Name bytes kept in memory at most: names may be 64 KiB each, so the entry cap alone would still
+   * let a hostile directory claim gigabytes of heap. A larger directory is marked {@link
+   * #truncated()}.
+   */
+  public static final long MAX_INDEXED_NAME_BYTES = 32L << 20;
+
+  /** Memory the xz decoder of a zip entry may use (xz -9 needs about 65 MiB). */
+  static final int MAX_DECODER_MEMORY_KIB = 128 * 1024;
+
   private static final int ZIP64_EOCD_SIG = 0x06064b50;
   private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
   private static final int CEN_SIG = 0x02014b50;
@@ -76,8 +86,9 @@ public final class ZipIndex {
       return name.endsWith("/");
     }
 
+    /** Encrypted by flag (traditional or strong encryption) or by the AES method 99. */
     public boolean isEncrypted() {
-      return (flags & 1) != 0;
+      return (flags & 0x41) != 0 || method == 99;
     }
 
     /** True when the Unix mode bits say this entry is a symbolic link. */
@@ -100,7 +111,10 @@ public final class ZipIndex {
     return prefixBytes;
   }
 
-  /** True when the directory held more than {@link #MAX_INDEXED_ENTRIES} entries. */
+  /**
+   * True when the directory held more than {@link #MAX_INDEXED_ENTRIES} entries or more than {@link
+   * #MAX_INDEXED_NAME_BYTES} of names; only the first ones are in {@link #entries()}.
+   */
   public boolean truncated() {
     return truncated;
   }
@@ -159,6 +173,7 @@ public final class ZipIndex {
     }
     List<Entry> entries = new ArrayList<>();
     boolean truncated = false;
+    long nameBytesKept = 0;
     long pos = cdStart;
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(source.openStream(cdStart, cdSize), 65536))) {
@@ -198,7 +213,8 @@ public final class ZipIndex {
             (flags & 0x800) != 0
                 ? new String(nameBytes, StandardCharsets.UTF_8)
                 : decodeLegacyName(nameBytes);
-        if (entries.size() < MAX_INDEXED_ENTRIES) {
+        nameBytesKept += nameLen;
+        if (entries.size() < MAX_INDEXED_ENTRIES && nameBytesKept <= MAX_INDEXED_NAME_BYTES) {
           entries.add(
               new Entry(name, method, flags, crc, csize, usize, lho + prefix, external, pos));
         } else {
@@ -213,14 +229,59 @@ public final class ZipIndex {
     return new ZipIndex(entries, total, prefix, truncated);
   }
 
+  /**
+   * What an entry's local header says, which a streaming extractor trusts instead of the central
+   * directory.
+   *
+   * @param name the name in the local header, decoded as the central one is
+   * @param flags general-purpose flag bits of the local header
+   * @param method compression method of the local header
+   * @param dataOffset where the entry's data starts
+   */
+  public record LocalHeader(String name, int flags, int method, long dataOffset) {}
+
+  /** Reads the entry's local header. */
+  public static LocalHeader localHeader(Source source, Entry entry) throws IOException {
+    byte[] loc = readLocalFixed(source, entry);
+    int nameLen = u16(loc, 26);
+    int flags = u16(loc, 6);
+    byte[] nameBytes = source.readFully(entry.localHeaderOffset() + 30, nameLen);
+    String name =
+        (flags & 0x800) != 0
+            ? new String(nameBytes, StandardCharsets.UTF_8)
+            : decodeLegacyName(nameBytes);
+    return new LocalHeader(
+        name, flags, u16(loc, 8), entry.localHeaderOffset() + 30 + nameLen + u16(loc, 28));
+  }
+
   /** Where the entry's data starts, from its local header. */
   public static long dataOffset(Source source, Entry entry) throws IOException {
+    byte[] loc = readLocalFixed(source, entry);
+    return entry.localHeaderOffset() + 30 + u16(loc, 26) + u16(loc, 28);
+  }
+
+  private static byte[] readLocalFixed(Source source, Entry entry) throws IOException {
+    if (entry.localHeaderOffset() < 0 || entry.localHeaderOffset() + 30 > source.size()) {
+      throw new MalformedFileException(
+          "local header of entry " + entry.name() + " lies outside the file",
+          entry.centralOffset());
+    }
     byte[] loc = source.readFully(entry.localHeaderOffset(), 30);
     if (i32(loc, 0) != LOC_SIG) {
       throw new MalformedFileException(
           "bad local header signature for entry " + entry.name(), entry.localHeaderOffset());
     }
-    return entry.localHeaderOffset() + 30 + u16(loc, 26) + u16(loc, 28);
+    return loc;
+  }
+
+  /** True for the compression methods {@link #open} can decompress. */
+  public static boolean isSupportedMethod(int method) {
+    return method == 0
+        || method == 8
+        || method == 9
+        || method == 12
+        || method == 93
+        || method == 95;
   }
 
   /**
@@ -249,7 +310,11 @@ public final class ZipIndex {
           case 9 -> new Deflate64CompressorInputStream(raw);
           case 12 -> new BZip2CompressorInputStream(raw);
           case 93 -> new ZstdCompressorInputStream(raw);
-          case 95 -> new XZCompressorInputStream(raw);
+          case 95 ->
+              XZCompressorInputStream.builder()
+                  .setInputStream(raw)
+                  .setMemoryLimitKiB(MAX_DECODER_MEMORY_KIB)
+                  .get();
           default -> null;
         };
     if (opened == null) {

@@ -28,3 +28,8 @@ for input in tensor-100mb.pkl floats-100mb.pkl model-100mb.pt model-1gb.pt folde
     rm -f "$report" "$timing"
   done
 done
+
+echo
+echo "Parser throughput without the hash pass (warm JVM):"
+java -Xmx256m -cp "$jar" "$here/ScanThroughput.java" "$data/tensor-100mb.pkl" "$data/floats-100mb.pkl" \
+  "$data/model-100mb.pt" "$data/model-1gb.pt"

@@ -229,4 +229,16 @@ class ScanEngineTest {
     assertThat(r.files().get(0).sha256()).isEqualTo(expected);
     assertThat(r.files().get(0).size()).isEqualTo(data.length);
   }
+
+  @Test
+  void severalDigestsInOnePassOrNoneAtAll() throws Exception {
+    Path p = write("d.txt", "abc");
+    ScanResult both =
+        engine.withDigests(List.of("SHA-256", "MD5")).scan(List.of(p), Policy.defaults(), x -> {});
+    assertThat(both.files().get(0).digests())
+        .containsEntry("MD5", "900150983cd24fb0d6963f7d28e17f72")
+        .containsKey("SHA-256");
+    ScanResult none = engine.withDigests(List.of()).scan(List.of(p), Policy.defaults(), x -> {});
+    assertThat(none.files().get(0).digests()).isEmpty();
+  }
 }

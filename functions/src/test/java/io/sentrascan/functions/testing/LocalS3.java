@@ -5,6 +5,9 @@ import java.net.URI;
 
 /** S3Mock in this JVM, on free ports (other builds may run one on the default ports). */
 public final class LocalS3 {
+  private static final java.util.concurrent.atomic.AtomicInteger COUNT =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private LocalS3() {}
 
   public static S3MockExtension extension() {
@@ -13,8 +16,14 @@ public final class LocalS3 {
         .withSecureConnection(false)
         .withHttpPort(0)
         .withHttpsPort(0)
+        // One folder per instance: a second S3Mock in the same JVM would load the first one's
+        // buckets.
         .withRootFolder(
-            System.getProperty("sentrascan.repoRoot", "..") + "/functions/target/s3mock")
+            System.getProperty("sentrascan.repoRoot", "..")
+                + "/functions/target/s3mock-"
+                + ProcessHandle.current().pid()
+                + "-"
+                + COUNT.incrementAndGet())
         .build();
   }
 

@@ -47,8 +47,10 @@ public record EventBridgeS3Event(
   /**
    * The object.
    *
-   * @param key URL-encoded like an S3 notification's key (decoded the same way, by {@link
-   *     #decodedKey()})
+   * @param key read as URL-encoded, like an S3 notification's key, and decoded the same way by
+   *     {@link #decodedKey()}. AWS documents the encoding for notifications only; that EventBridge
+   *     events encode keys alike is still to be confirmed against AWS (a key without escapes or
+   *     {@code +} decodes to itself either way)
    * @param versionId absent when the bucket is not versioned
    */
   public record S3Object(

@@ -223,12 +223,7 @@ final class ScanObjectWorkflow {
             raw.files(),
             raw.policy(),
             raw.verdict());
-    FileResult top = result.files().isEmpty() ? null : result.files().get(0);
-    for (FileResult f : result.files()) {
-      if (f.depth() == 0) {
-        top = f;
-      }
-    }
+    FileResult top = result.files().stream().filter(f -> f.depth() == 0).findFirst().orElse(null);
     String reason = null;
     if (result.verdict() == io.sentrascan.scanner.Verdict.ERROR) {
       List<String> errors = new ArrayList<>();

@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.Tag;
@@ -70,12 +71,22 @@ abstract class ScanPipelineTestBase {
     dynamoDb = AwsTestClients.dynamoDb(Dynalite.endpoint());
     eventBus = new RecordingEventBridge();
     eventBridge = AwsTestClients.eventBridge(eventBus.endpoint());
-    s3.createBucket(b -> b.bucket(MODELS));
+    // Subclasses share this S3Mock instance; it restarts per class and keeps its folder, so the
+    // buckets may exist already. Tests never depend on another test's objects.
+    createBucketIfMissing(MODELS);
     s3.putBucketVersioning(
         b ->
             b.bucket(MODELS)
                 .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-    s3.createBucket(b -> b.bucket(RESULTS));
+    createBucketIfMissing(RESULTS);
+  }
+
+  private static void createBucketIfMissing(String bucket) {
+    try {
+      s3.createBucket(b -> b.bucket(bucket));
+    } catch (BucketAlreadyOwnedByYouException e) {
+      // created by the previous test class on this S3Mock
+    }
   }
 
   @AfterAll

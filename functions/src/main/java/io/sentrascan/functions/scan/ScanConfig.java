@@ -15,15 +15,32 @@ import java.util.Objects;
  *     under DynamoDB's 400 KB item limit for the summary attributes)
  * @param s3PathStyle path-style S3 addressing, for S3-compatible endpoints such as LocalStack
  *     ({@code S3_FORCE_PATH_STYLE})
+ * @param maxObjectBytes larger objects are not scanned here but recorded as ERROR with the reason
+ *     ({@code MAX_OBJECT_BYTES}; default {@link #DEFAULT_MAX_OBJECT_BYTES}): they belong to the
+ *     large-model workflow, which is not built yet
  */
 public record ScanConfig(
     String resultsBucket,
     String tableName,
     String eventBusName,
     int reportInlineMaxBytes,
-    boolean s3PathStyle) {
+    boolean s3PathStyle,
+    long maxObjectBytes) {
 
   public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
+  public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
+
+  /** This configuration with another object size limit. */
+  public ScanConfig withMaxObjectBytes(long value) {
+    return new ScanConfig(
+        resultsBucket, tableName, eventBusName, reportInlineMaxBytes, s3PathStyle, value);
+  }
+
+  /** This configuration with another inline report limit. */
+  public ScanConfig withReportInlineMaxBytes(int value) {
+    return new ScanConfig(
+        resultsBucket, tableName, eventBusName, value, s3PathStyle, maxObjectBytes);
+  }
 
   public ScanConfig {
     Objects.requireNonNull(resultsBucket, "resultsBucket");
@@ -49,6 +66,7 @@ public record ScanConfig(
       throw new IllegalStateException("missing environment variables: " + missing);
     }
     String inline = env.get("REPORT_INLINE_MAX_BYTES");
+    String maxObject = env.get("MAX_OBJECT_BYTES");
     return new ScanConfig(
         env.get("RESULTS_BUCKET"),
         env.get("TABLE_NAME"),
@@ -56,6 +74,9 @@ public record ScanConfig(
         inline == null || inline.isBlank()
             ? DEFAULT_REPORT_INLINE_MAX_BYTES
             : Integer.parseInt(inline.trim()),
-        Boolean.parseBoolean(env.getOrDefault("S3_FORCE_PATH_STYLE", "false")));
+        Boolean.parseBoolean(env.getOrDefault("S3_FORCE_PATH_STYLE", "false")),
+        maxObject == null || maxObject.isBlank()
+            ? DEFAULT_MAX_OBJECT_BYTES
+            : Long.parseLong(maxObject.trim()));
   }
 }

@@ -201,6 +201,17 @@ final class ScanObjectWorkflow {
               + "); the new upload has its own event",
           millisSince(t0));
     }
+    if (head.contentLength() > config.maxObjectBytes()) {
+      return errorRecord(
+          scanId,
+          object,
+          "object is "
+              + head.contentLength()
+              + " bytes, over this function's limit of "
+              + config.maxObjectBytes()
+              + " (MAX_OBJECT_BYTES): not scanned; the large-model workflow must scan it",
+          millisSince(t0));
+    }
     S3RangeSource source =
         new S3RangeSource(
             s3,

@@ -43,6 +43,25 @@ class ScanObjectHandlerBadInputTest extends ScanPipelineTestBase {
   }
 
   @Test
+  void anObjectOverTheSizeLimitIsRecordedAsErrorNotScanned() throws Exception {
+    byte[] data = resource("models/malicious-model.pkl");
+    PutObjectResponse put = upload("too-big.pkl", data);
+
+    JsonNode outcome =
+        invoke(
+                handler(dynamoDb, config.withMaxObjectBytes(10)),
+                s3Event("too-big.pkl", put, data.length))
+            .get(0);
+
+    Map<String, AttributeValue> item = item(outcome.get("scanId").asText());
+    assertThat(item.get("verdict").s()).isEqualTo("ERROR");
+    assertThat(item.get("reason").s())
+        .contains(data.length + " bytes, over this function's limit of 10")
+        .contains("MAX_OBJECT_BYTES");
+    assertThat(tags("too-big.pkl", put.versionId())).containsEntry("sentrascan:verdict", "ERROR");
+  }
+
+  @Test
   void aScanThatFailsIsRecordedAndTaggedAsErrorWithTheReason() throws Exception {
     byte[] data = "BROKEN model".getBytes(StandardCharsets.UTF_8);
     PutObjectResponse put = upload("broken.bin", data);

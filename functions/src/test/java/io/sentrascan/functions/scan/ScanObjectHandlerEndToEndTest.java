@@ -248,7 +248,7 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
   void aReportOverTheInlineLimitGoesToTheResultsBucketAndTheRecordPointsToIt() throws Exception {
     byte[] malicious = resource("models/malicious-model.pkl");
     PutObjectResponse put = upload(MALICIOUS_KEY, malicious);
-    ScanConfig small = new ScanConfig(RESULTS, table, "sentrascan-bus", 100, true);
+    ScanConfig small = config.withReportInlineMaxBytes(100);
 
     JsonNode outcome =
         invoke(handler(dynamoDb, small), s3Event(MALICIOUS_KEY, put, malicious.length)).get(0);

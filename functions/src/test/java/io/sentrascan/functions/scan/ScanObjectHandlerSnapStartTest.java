@@ -23,7 +23,7 @@ class ScanObjectHandlerSnapStartTest {
         AwsTestClients.eventBridge(NOWHERE),
         ScanEngine.defaults(),
         Clock.systemUTC(),
-        new ScanConfig("results", "table", "bus", 1000, true));
+        new ScanConfig("results", "table", "bus", 1000, true, 1000));
   }
 
   @Test
@@ -51,11 +51,27 @@ class ScanObjectHandlerSnapStartTest {
                 "TABLE_NAME", "scans",
                 "EVENT_BUS_NAME", "bus",
                 "S3_FORCE_PATH_STYLE", "true"));
+    ScanConfig tuned =
+        ScanConfig.fromEnvironment(
+            Map.of(
+                "RESULTS_BUCKET", "results",
+                "TABLE_NAME", "scans",
+                "EVENT_BUS_NAME", "bus",
+                "REPORT_INLINE_MAX_BYTES", "1000",
+                "MAX_OBJECT_BYTES", "2000"));
 
     assertThat(config)
         .isEqualTo(
             new ScanConfig(
-                "results", "scans", "bus", ScanConfig.DEFAULT_REPORT_INLINE_MAX_BYTES, true));
+                "results",
+                "scans",
+                "bus",
+                ScanConfig.DEFAULT_REPORT_INLINE_MAX_BYTES,
+                true,
+                ScanConfig.DEFAULT_MAX_OBJECT_BYTES));
+    assertThat(tuned.reportInlineMaxBytes()).isEqualTo(1000);
+    assertThat(tuned.maxObjectBytes()).isEqualTo(2000);
+    assertThat(tuned.s3PathStyle()).isFalse();
     assertThatThrownBy(() -> ScanConfig.fromEnvironment(Map.of("TABLE_NAME", "scans")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("missing environment variables: RESULTS_BUCKET, EVENT_BUS_NAME");

@@ -100,7 +100,12 @@ abstract class ScanPipelineTestBase {
     dynamoDb.createTable(ScanTableDesign.createTableRequest(table));
     config =
         new ScanConfig(
-            RESULTS, table, "sentrascan-bus", ScanConfig.DEFAULT_REPORT_INLINE_MAX_BYTES, true);
+            RESULTS,
+            table,
+            "sentrascan-bus",
+            ScanConfig.DEFAULT_REPORT_INLINE_MAX_BYTES,
+            true,
+            ScanConfig.DEFAULT_MAX_OBJECT_BYTES);
     eventBus.clear();
   }
 

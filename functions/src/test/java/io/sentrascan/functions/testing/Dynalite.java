@@ -32,7 +32,10 @@ public final class Dynalite implements BeforeAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     synchronized (Dynalite.class) {
       if (server == null) {
-        Server started = Server.start();
+        Server started =
+            Server.start(
+                Paths.get(System.getProperty("sentrascan.repoRoot", "..")).toAbsolutePath(),
+                "node");
         // Closed when the root context closes: the end of the test run, not of this class.
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Dynalite.class, started);
         server = started;
@@ -48,6 +51,12 @@ public final class Dynalite implements BeforeAllCallback {
     return server.endpoint;
   }
 
+  /** Starts a server outside the extension, for tests of the start-up itself. */
+  static AutoCloseable startForTest(Path root, String node)
+      throws IOException, InterruptedException {
+    return Server.start(root, node);
+  }
+
   private static final class Server implements AutoCloseable {
     private final Process process;
     private final URI endpoint;
@@ -57,8 +66,7 @@ public final class Dynalite implements BeforeAllCallback {
       this.endpoint = endpoint;
     }
 
-    static Server start() throws IOException, InterruptedException {
-      Path root = Paths.get(System.getProperty("sentrascan.repoRoot", "..")).toAbsolutePath();
+    static Server start(Path root, String node) throws IOException, InterruptedException {
       Path cli = root.resolve(CLI).normalize();
       if (!Files.isRegularFile(cli)) {
         throw new IllegalStateException("dynalite is not installed at " + cli + ": " + INSTALL);
@@ -66,7 +74,7 @@ public final class Dynalite implements BeforeAllCallback {
       int port = freePort();
       ProcessBuilder pb =
           new ProcessBuilder(
-                  "node",
+                  node,
                   cli.toString(),
                   "--host",
                   "127.0.0.1",
@@ -79,7 +87,10 @@ public final class Dynalite implements BeforeAllCallback {
                   "--updateTableMs",
                   "0")
               .redirectErrorStream(true)
-              .redirectOutput(root.resolve("functions/target/dynalite.log").toFile());
+              .redirectOutput(
+                  Paths.get(System.getProperty("sentrascan.repoRoot", ".."))
+                      .resolve("functions/target/dynalite.log")
+                      .toFile());
       Process process;
       try {
         process = pb.start();

@@ -51,7 +51,8 @@ public final class ScanObjectHandler implements RequestStreamHandler, Resource {
     Core.getGlobalContext().register(this);
   }
 
-  private ScanObjectHandler(ScanConfig config) {
+  /** What the no-arg constructor builds, without registering for checkpoints. */
+  ScanObjectHandler(ScanConfig config) {
     this(
         AwsClients.s3(config.s3PathStyle()),
         AwsClients.dynamoDb(),

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sentrascan.events.EventJson;
 import io.sentrascan.events.ModelScanCompleted;
+import io.sentrascan.functions.testing.Dynalite;
 import io.sentrascan.functions.testing.FlakyDynamoDb;
+import io.sentrascan.functions.testing.LocalS3;
 import io.sentrascan.functions.testing.RecordingEventBridge;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -284,6 +286,54 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
         .containsEntry("stage", "prod")
         .containsEntry("sentrascan:verdict", "PASS")
         .hasSize(4);
+  }
+
+  @Test
+  void theHandlerAsDeployedBuildsItsClientsFromTheEnvironment() throws Exception {
+    // The SDK's own settings, as LocalStack users set them (AWS_ENDPOINT_URL_S3, …): here as
+    // system properties, the SDK's equivalent that a test can set.
+    Map<String, String> settings =
+        Map.of(
+            "aws.region",
+            "eu-west-1",
+            "aws.accessKeyId",
+            "test",
+            "aws.secretAccessKey",
+            "test",
+            "aws.endpointUrlS3",
+            LocalS3.endpoint(S3_MOCK).toString(),
+            "aws.endpointUrlDynamoDb",
+            Dynalite.endpoint().toString(),
+            "aws.endpointUrlEventBridge",
+            eventBus.endpoint().toString());
+    settings.forEach(System::setProperty);
+    try {
+      ScanObjectHandler deployed =
+          new ScanObjectHandler(
+              ScanConfig.fromEnvironment(
+                  Map.of(
+                      "RESULTS_BUCKET",
+                      RESULTS,
+                      "TABLE_NAME",
+                      table,
+                      "EVENT_BUS_NAME",
+                      "sentrascan-bus",
+                      "S3_FORCE_PATH_STYLE",
+                      "true")));
+      byte[] benign = resource("models/benign-model.pkl");
+      PutObjectResponse put = upload(BENIGN_KEY, benign);
+
+      JsonNode outcome = invoke(deployed, s3Event(BENIGN_KEY, put, benign.length)).get(0);
+
+      // The default registry has no pickle scanner on this branch yet: the file is skipped, not
+      // failed, and the pipeline around it is what this test is about.
+      assertThat(item(outcome.get("scanId").asText()).get("notified").bool()).isTrue();
+      assertThat(tags(BENIGN_KEY, put.versionId()))
+          .containsEntry("sentrascan:scan-id", outcome.get("scanId").asText());
+      assertThat(eventBus.entries()).hasSize(1);
+    } finally {
+      settings.keySet().forEach(System::clearProperty);
+    }
   }
 
   static String sha256(byte[] data) throws Exception {

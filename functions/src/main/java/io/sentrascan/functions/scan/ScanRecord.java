@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * The summary of one scanned object revision, as stored in the scan table (see {@link
  * ScanTableDesign}).
  *
- * @param report the full JSON report when it is small enough to live in the record, else null
+ * @param report the full JSON report when it is small enough to live in the table (as its own item,
+ *     see {@link ScanTableDesign}), else null; null as well when read back from the summary
  * @param reportLocation {@code s3://} URI of the full report when it is not in the record
  * @param notified true once the object is tagged and the completion event is on EventBridge; a
  *     redelivered event finishes a record that is not

@@ -69,6 +69,9 @@ final class ScanRecordStore {
    * is harmless: the content is the same.
    */
   Stored putIfAbsent(ScanRecord record) {
+    if (record.report() != null) {
+      putReport(record.scanId(), record.report());
+    }
     try {
       withRetries(
           "write scan " + record.scanId(),
@@ -90,6 +93,47 @@ final class ScanRecordStore {
                           e));
       return new Stored(existing, true);
     }
+  }
+
+  /**
+   * The inline report lives in its own item of the scan's partition, so that the summary stays
+   * small and the indexes (which project all attributes) never copy reports. Written before the
+   * summary so the summary never points to nothing; conditional so that a concurrent or repeated
+   * scan never replaces the report of a summary already written.
+   */
+  private void putReport(String scanId, String report) {
+    Map<String, AttributeValue> item = new HashMap<>(ScanTableDesign.reportKey(scanId));
+    item.put("report", s(report));
+    try {
+      withRetries(
+          "write report of scan " + scanId,
+          () ->
+              dynamoDb.putItem(
+                  PutItemRequest.builder()
+                      .tableName(table)
+                      .item(item)
+                      .conditionExpression("attribute_not_exists(pk)")
+                      .build()));
+    } catch (ConditionalCheckFailedException e) {
+      // An earlier attempt stored the report of the same object revision: keep it.
+    }
+  }
+
+  /** The inline JSON report of a scan, or empty when it is in the results bucket or absent. */
+  Optional<String> findReport(String scanId) {
+    GetItemResponse response =
+        withRetries(
+            "read report of scan " + scanId,
+            () ->
+                dynamoDb.getItem(
+                    GetItemRequest.builder()
+                        .tableName(table)
+                        .key(ScanTableDesign.reportKey(scanId))
+                        .consistentRead(true)
+                        .build()));
+    return response.hasItem() && response.item().containsKey("report")
+        ? Optional.of(response.item().get("report").s())
+        : Optional.empty();
   }
 
   /** Marks the record as tagged and announced. */
@@ -188,7 +232,7 @@ final class ScanRecordStore {
     item.put("scannerVersion", s(r.scannerVersion()));
     item.put("scannedAt", s(ScanTableDesign.sortable(r.scannedAt())));
     item.put("durationMillis", n(r.durationMillis()));
-    putIfPresent(item, "report", r.report());
+    item.put("reportInline", AttributeValue.builder().bool(r.report() != null).build());
     putIfPresent(item, "reportLocation", r.reportLocation());
     item.put("notified", AttributeValue.builder().bool(r.notified()).build());
     return item;
@@ -227,7 +271,7 @@ final class ScanRecordStore {
         item.get("scannerVersion").s(),
         Instant.parse(item.get("scannedAt").s()),
         Long.parseLong(item.get("durationMillis").n()),
-        str(item, "report"),
+        null, // the report is its own item: findReport
         str(item, "reportLocation"),
         item.get("notified") != null && Boolean.TRUE.equals(item.get("notified").bool()));
   }

@@ -34,7 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       one hot partition and a time range is a few queries.
  * </ul>
  *
- * <p>The {@code sk} leaves room for more items per scan (findings pages, SBOM pointers) without a
+ * <p>A report small enough to be inline is a second item of the scan's partition, {@code sk =
+ * REPORT}; it has no index keys, so the indexes (which project all attributes) hold summaries only.
+ * The {@code sk} leaves room for more items per scan (findings pages, SBOM pointers) without a
  * second table. Timestamps are ISO-8601 UTC with milliseconds, so that they sort as text.
  */
 public final class ScanTableDesign {
@@ -42,6 +44,7 @@ public final class ScanTableDesign {
   public static final String BY_DIGEST = "byDigest";
   public static final String BY_VERDICT = "byVerdict";
   static final String SUMMARY = "SUMMARY";
+  static final String REPORT = "REPORT";
 
   private static final DateTimeFormatter SORTABLE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -78,6 +81,14 @@ public final class ScanTableDesign {
     Map<String, AttributeValue> key = new HashMap<>();
     key.put("pk", s("SCAN#" + scanId));
     key.put("sk", s(SUMMARY));
+    return key;
+  }
+
+  /** The primary key of a scan's inline report item. */
+  public static Map<String, AttributeValue> reportKey(String scanId) {
+    Map<String, AttributeValue> key = new HashMap<>();
+    key.put("pk", s("SCAN#" + scanId));
+    key.put("sk", s(REPORT));
     return key;
   }
 

@@ -138,7 +138,7 @@ class ScanObjectHandlerBadInputTest extends ScanPipelineTestBase {
     assertThatThrownBy(() -> invoke(handler(), event.toString()))
         .isInstanceOf(ScanObjectHandler.ScanFailedException.class)
         .hasMessageContaining("Records[1]");
-    assertThat(allItems())
+    assertThat(summaries())
         .singleElement()
         .satisfies(i -> assertThat(i.get("key").s()).isEqualTo("batch.pkl"));
   }

@@ -54,10 +54,16 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
     assertThat(badItem.get("topFindings").l().get(0).m().get("ruleId").s())
         .isEqualTo("TEST-PKL-001");
     assertThat(badItem.get("notified").bool()).isTrue();
-    JsonNode report = EventJson.tree(badItem.get("report").s());
+    assertThat(badItem.get("reportInline").bool()).isTrue();
+    assertThat(badItem).doesNotContainKeys("reportLocation", "report");
+    JsonNode report =
+        EventJson.tree(
+            new ScanRecordStore(dynamoDb, table, java.time.Duration.ZERO)
+                .findReport(bad.get("scanId").asText())
+                .orElseThrow());
     assertThat(report.get("scanId").asText()).isEqualTo(bad.get("scanId").asText());
     assertThat(report.get("verdict").asText()).isEqualTo("FAIL");
-    assertThat(badItem).doesNotContainKey("reportLocation");
+    assertThat(report.get("findings").get(0).get("ruleId").asText()).isEqualTo("TEST-PKL-001");
     // ... by object, by digest and by verdict
     assertThat(
             query(
@@ -146,7 +152,9 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
     assertThat(again.get("verdict").asText()).isEqualTo("FAIL");
     assertThat(viaOtherShape.get("scanId").asText()).isEqualTo(first.get("scanId").asText());
     assertThat(viaOtherShape.get("duplicate").asBoolean()).isTrue();
-    assertThat(allItems()).hasSize(1);
+    assertThat(allItems())
+        .extracting(i -> i.get("sk").s())
+        .containsExactlyInAnyOrder("SUMMARY", "REPORT");
     assertThat(item(first.get("scanId").asText())).isEqualTo(before);
     assertThat(eventBus.entries()).hasSize(1);
     assertThat(lastContext.logLines()).anyMatch(l -> l.contains("already scanned"));
@@ -187,7 +195,7 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
         invoke(handler(flaky, config), s3Event(BENIGN_KEY, put, benign.length)).get(0);
 
     assertThat(flaky.failedPuts()).isEqualTo(1);
-    assertThat(flaky.puts()).isEqualTo(2);
+    assertThat(flaky.puts()).isEqualTo(3); // the report item, its retry, the summary
     assertThat(item(outcome.get("scanId").asText()).get("verdict").s()).isEqualTo("PASS");
     assertThat(eventBus.entries()).hasSize(1);
     assertThat(tags(BENIGN_KEY, put.versionId())).containsEntry("sentrascan:verdict", "PASS");
@@ -214,7 +222,7 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
     JsonNode outcome = invoke(handler(flaky, config), event).get(0);
 
     assertThat(outcome.get("duplicate").asBoolean()).isFalse();
-    assertThat(allItems())
+    assertThat(summaries())
         .singleElement()
         .satisfies(i -> assertThat(i.get("verdict").s()).isEqualTo("PASS"));
     assertThat(eventBus.entries()).hasSize(1);
@@ -231,14 +239,14 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
     assertThatThrownBy(() -> invoke(handler(), event))
         .isInstanceOf(ScanObjectHandler.ScanFailedException.class)
         .hasMessageContaining("EventBridge rejected");
-    assertThat(allItems())
+    assertThat(summaries())
         .singleElement()
         .satisfies(i -> assertThat(i.get("notified").bool()).isFalse());
 
     JsonNode outcome = invoke(handler(), event).get(0);
 
     assertThat(outcome.get("duplicate").asBoolean()).isTrue();
-    assertThat(allItems())
+    assertThat(summaries())
         .singleElement()
         .satisfies(i -> assertThat(i.get("notified").bool()).isTrue());
     assertThat(eventBus.requests()).hasSize(2); // the rejected one and the accepted one
@@ -257,7 +265,12 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
 
     String scanId = outcome.get("scanId").asText();
     Map<String, AttributeValue> item = item(scanId);
-    assertThat(item).doesNotContainKey("report");
+    assertThat(item.get("reportInline").bool()).isFalse();
+    assertThat(
+            dynamoDb
+                .getItem(b -> b.tableName(table).key(ScanTableDesign.reportKey(scanId)))
+                .hasItem())
+        .isFalse();
     assertThat(item.get("reportLocation").s())
         .isEqualTo("s3://" + RESULTS + "/reports/" + scanId + ".json");
     JsonNode report =

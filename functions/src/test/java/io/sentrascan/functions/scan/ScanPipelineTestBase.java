@@ -228,6 +228,11 @@ abstract class ScanPipelineTestBase {
         .items();
   }
 
+  /** The scan records (summary items), without the report items next to them. */
+  List<Map<String, AttributeValue>> summaries() {
+    return allItems().stream().filter(i -> i.get("sk").s().equals("SUMMARY")).toList();
+  }
+
   List<Map<String, AttributeValue>> allItems() {
     return dynamoDb.scan(b -> b.tableName(table)).items();
   }

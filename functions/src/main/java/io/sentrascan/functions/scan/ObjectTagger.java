@@ -30,7 +30,10 @@ final class ObjectTagger {
   /** What happened. */
   enum Result {
     TAGGED,
-    /** The object version is gone (deleted before or during the scan); nothing to tag. */
+    /**
+     * The object version is gone (deleted before or during the scan) or is a delete marker; nothing
+     * to tag.
+     */
     OBJECT_GONE,
     /** The object already carries {@value #MAX_TAGS} tags of its own; they are not dropped. */
     NO_ROOM
@@ -65,7 +68,8 @@ final class ObjectTagger {
               .build());
       return Result.TAGGED;
     } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
+      // 404: the key or version is gone; 405: the version is a delete marker, which has no tags.
+      if (e.statusCode() == 404 || e.statusCode() == 405) {
         return Result.OBJECT_GONE;
       }
       throw e;

@@ -1,0 +1,82 @@
+package io.sentrascan.functions.scan;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the function needs to know about its surroundings, read from the Lambda environment.
+ *
+ * @param resultsBucket bucket for full reports too large for the scan record ({@code
+ *     RESULTS_BUCKET})
+ * @param tableName the scan table ({@code TABLE_NAME})
+ * @param eventBusName the bus that receives {@code Model Scan Completed} ({@code EVENT_BUS_NAME})
+ * @param reportInlineMaxBytes a report up to this size is stored in the scan record itself ({@code
+ *     REPORT_INLINE_MAX_BYTES}; default {@link #DEFAULT_REPORT_INLINE_MAX_BYTES}, which leaves room
+ *     under DynamoDB's 400 KB item limit for the summary attributes)
+ * @param s3PathStyle path-style S3 addressing, for S3-compatible endpoints such as LocalStack
+ *     ({@code S3_FORCE_PATH_STYLE})
+ * @param maxObjectBytes larger objects are not scanned here but recorded as ERROR with the reason
+ *     ({@code MAX_OBJECT_BYTES}; default {@link #DEFAULT_MAX_OBJECT_BYTES}): they belong to the
+ *     large-model workflow, which is not built yet
+ */
+public record ScanConfig(
+    String resultsBucket,
+    String tableName,
+    String eventBusName,
+    int reportInlineMaxBytes,
+    boolean s3PathStyle,
+    long maxObjectBytes) {
+
+  public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
+  public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
+
+  /** This configuration with another object size limit. */
+  public ScanConfig withMaxObjectBytes(long value) {
+    return new ScanConfig(
+        resultsBucket, tableName, eventBusName, reportInlineMaxBytes, s3PathStyle, value);
+  }
+
+  /** This configuration with another inline report limit. */
+  public ScanConfig withReportInlineMaxBytes(int value) {
+    return new ScanConfig(
+        resultsBucket, tableName, eventBusName, value, s3PathStyle, maxObjectBytes);
+  }
+
+  public ScanConfig {
+    Objects.requireNonNull(resultsBucket, "resultsBucket");
+    Objects.requireNonNull(tableName, "tableName");
+    Objects.requireNonNull(eventBusName, "eventBusName");
+  }
+
+  /**
+   * Reads the environment.
+   *
+   * @throws IllegalStateException naming every missing variable, so a bad deployment fails at init
+   *     with one clear message
+   */
+  public static ScanConfig fromEnvironment(Map<String, String> env) {
+    StringBuilder missing = new StringBuilder();
+    for (String name : new String[] {"RESULTS_BUCKET", "TABLE_NAME", "EVENT_BUS_NAME"}) {
+      String v = env.get(name);
+      if (v == null || v.isBlank()) {
+        missing.append(missing.length() == 0 ? "" : ", ").append(name);
+      }
+    }
+    if (missing.length() > 0) {
+      throw new IllegalStateException("missing environment variables: " + missing);
+    }
+    String inline = env.get("REPORT_INLINE_MAX_BYTES");
+    String maxObject = env.get("MAX_OBJECT_BYTES");
+    return new ScanConfig(
+        env.get("RESULTS_BUCKET"),
+        env.get("TABLE_NAME"),
+        env.get("EVENT_BUS_NAME"),
+        inline == null || inline.isBlank()
+            ? DEFAULT_REPORT_INLINE_MAX_BYTES
+            : Integer.parseInt(inline.trim()),
+        Boolean.parseBoolean(env.getOrDefault("S3_FORCE_PATH_STYLE", "false")),
+        maxObject == null || maxObject.isBlank()
+            ? DEFAULT_MAX_OBJECT_BYTES
+            : Long.parseLong(maxObject.trim()));
+  }
+}

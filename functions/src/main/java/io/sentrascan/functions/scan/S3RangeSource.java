@@ -100,6 +100,16 @@ final class S3RangeSource implements Source {
       return -1;
     }
     int want = (int) Math.min(len, size - position);
+    if (want >= blockBytes) {
+      // A sequential pass (the hash) reads big spans once: fetch them straight into the caller's
+      // buffer so they neither cost a copy nor evict the blocks the parser keeps coming back to.
+      byte[] direct = fetch(position, want);
+      if (direct.length < want) {
+        throw new EOFException(displayPath + " is shorter than the " + size + " bytes it declared");
+      }
+      System.arraycopy(direct, 0, buf, off, want);
+      return want;
+    }
     int done = 0;
     while (done < want) {
       long at = position + done;

@@ -77,6 +77,22 @@ class S3RangeSourceTest {
   }
 
   @Test
+  void aLargeSequentialReadDoesNotEvictTheParsersCachedBlocks() throws IOException {
+    byte[] data = randomBytes(20 * 4096);
+    String v = put("hash-pass.bin", data).versionId();
+    S3RangeSource source = source("hash-pass.bin", v, data.length, 4096);
+
+    source.readFully(data.length - 22, 22); // a parser reads the tail (a zip's end record)
+    byte[] big = new byte[16 * 4096];
+    int n = source.read(0, big, 0, big.length); // the hash pass reads a large span
+    source.readFully(data.length - 22, 22); // the parser comes back to the tail
+
+    assertThat(n).isEqualTo(big.length);
+    assertThat(big).isEqualTo(java.util.Arrays.copyOf(data, big.length));
+    assertThat(source.requests()).isEqualTo(2);
+  }
+
+  @Test
   void aStreamOverTheWholeObjectHasItsExactContent() throws Exception {
     byte[] data = randomBytes(3 * S3RangeSource.BLOCK_BYTES / 2 + 7);
     String v = put("whole.bin", data).versionId();

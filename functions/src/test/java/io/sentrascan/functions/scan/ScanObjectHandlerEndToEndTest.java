@@ -51,8 +51,7 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
     assertThat(badItem.get("sha256").s()).isEqualTo(sha256(malicious));
     assertThat(badItem.get("size").n()).isEqualTo(Integer.toString(malicious.length));
     assertThat(badItem.get("counts").m().get("CRITICAL").n()).isEqualTo("1");
-    assertThat(badItem.get("topFindings").l().get(0).m().get("ruleId").s())
-        .isEqualTo("TEST-PKL-001");
+    assertThat(badItem.get("topFindings").l().get(0).m().get("ruleId").s()).isEqualTo("PKL-001");
     assertThat(badItem.get("notified").bool()).isTrue();
     assertThat(badItem.get("reportInline").bool()).isTrue();
     assertThat(badItem).doesNotContainKeys("reportLocation", "report");
@@ -63,7 +62,7 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
                 .orElseThrow());
     assertThat(report.get("scanId").asText()).isEqualTo(bad.get("scanId").asText());
     assertThat(report.get("verdict").asText()).isEqualTo("FAIL");
-    assertThat(report.get("findings").get(0).get("ruleId").asText()).isEqualTo("TEST-PKL-001");
+    assertThat(report.get("findings").get(0).get("ruleId").asText()).isEqualTo("PKL-001");
     // ... by object, by digest and by verdict
     assertThat(
             query(
@@ -122,7 +121,7 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.ruleId()).isEqualTo("TEST-PKL-001");
+              assertThat(f.ruleId()).isEqualTo("PKL-001");
               assertThat(f.severity()).isEqualTo("CRITICAL");
               assertThat(f.path()).isEqualTo("s3://" + MODELS + "/" + MALICIOUS_KEY);
             });
@@ -278,7 +277,7 @@ class ScanObjectHandlerEndToEndTest extends ScanPipelineTestBase {
             s3.getObjectAsBytes(b -> b.bucket(RESULTS).key("reports/" + scanId + ".json"))
                 .asUtf8String());
     assertThat(report.get("scanId").asText()).isEqualTo(scanId);
-    assertThat(report.get("findings").get(0).get("ruleId").asText()).isEqualTo("TEST-PKL-001");
+    assertThat(report.get("findings").get(0).get("ruleId").asText()).isEqualTo("PKL-001");
     ModelScanCompleted event =
         EventJson.read(eventBus.entries().get(0).get("Detail").asText(), ModelScanCompleted.class);
     assertThat(event.reportLocation()).isEqualTo(item.get("reportLocation").s());

@@ -12,6 +12,8 @@ import io.sentrascan.functions.testing.TestLambdaContext;
 import io.sentrascan.functions.testing.TestScanners;
 import io.sentrascan.scanner.Limits;
 import io.sentrascan.scanner.ScanEngine;
+import io.sentrascan.scanner.Scanner;
+import io.sentrascan.scanner.Scanners;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -109,10 +112,11 @@ abstract class ScanPipelineTestBase {
     eventBus.clear();
   }
 
-  /** The engine the tests scan with: a stand-in pickle scanner and one that always fails. */
+  /** The engine the tests scan with: every real scanner, plus one that always fails. */
   static ScanEngine testEngine() {
-    return new ScanEngine(
-        List.of(TestScanners.pickleGlobals(), TestScanners.failing()), Limits.defaults());
+    List<Scanner> scanners = new ArrayList<>(Scanners.defaults());
+    scanners.add(0, TestScanners.failing());
+    return new ScanEngine(scanners, Limits.defaults());
   }
 
   ScanObjectHandler handler() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -50,14 +51,7 @@ public final class MlBomWriter {
 
   public static void write(Bom bom, BomFormat format, Writer out) throws IOException {
     switch (format) {
-      case JSON -> {
-        JsonGenerator gen = MAPPER.getFactory().createGenerator(out);
-        gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        gen.setPrettyPrinter(PRINTER.createInstance());
-        MAPPER.writeTree(gen, BomGeneratorFactory.createJson(SPEC, bom).toJsonNode());
-        gen.flush();
-        out.write('\n');
-      }
+      case JSON -> writeJson(BomGeneratorFactory.createJson(SPEC, bom).toJsonNode(), out);
       case XML -> {
         try {
           out.write(BomGeneratorFactory.createXml(SPEC, bom).toXmlString());
@@ -67,6 +61,17 @@ public final class MlBomWriter {
         }
       }
     }
+    out.flush();
+  }
+
+  /** Pretty-prints JSON: two spaces, {@code \n} line ends, a final newline. */
+  static void writeJson(JsonNode tree, Writer out) throws IOException {
+    JsonGenerator gen = MAPPER.getFactory().createGenerator(out);
+    gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    gen.setPrettyPrinter(PRINTER.createInstance()); // a printer tracks nesting: one per call
+    MAPPER.writeTree(gen, tree);
+    gen.flush();
+    out.write('\n');
     out.flush();
   }
 

@@ -36,6 +36,7 @@ import org.cyclonedx.model.Property;
 import org.cyclonedx.model.component.ModelCard;
 import org.cyclonedx.model.component.data.ComponentData;
 import org.cyclonedx.model.component.data.DatasetChoice;
+import org.cyclonedx.model.component.modelCard.Considerations;
 import org.cyclonedx.model.component.modelCard.InputOutputParameter;
 import org.cyclonedx.model.component.modelCard.ModelParameters;
 import org.cyclonedx.model.metadata.ToolInformation;
@@ -50,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  *       modelCard}; name and version from {@link #withName}/{@link #withVersion}, else {@code
  *       config.json}'s {@code _name_or_path}, else the folder or file name. When the scan had one
  *       folder as its target, that folder's {@code config.json} and model card front matter are
- *       read (bounded, and only if they still hash as scanned).
+ *       read (bounded, and only if they still hash as scanned), considerations included.
  *   <li>One component per scanned file ({@code file}, or {@code data} for dataset files), named
  *       relative to the scan target, with every digest the engine computed (see {@link #DIGESTS});
  *       entries of containers are sub-components of their container.
@@ -301,6 +302,17 @@ public final class MlBomBuilder {
     if (any) {
       card.setModelParameters(params);
     }
+    CardSections sections = folder.sections();
+    if (!sections.isEmpty()) {
+      Considerations considerations = new Considerations();
+      if (!sections.useCases().isEmpty()) {
+        considerations.setUseCases(sections.useCases());
+      }
+      if (!sections.technicalLimitations().isEmpty()) {
+        considerations.setTechnicalLimitations(sections.technicalLimitations());
+      }
+      card.setConsiderations(considerations);
+    }
     if (architectures.size() > 1) {
       List<Property> props = new ArrayList<>();
       for (String a : architectures) {
@@ -391,6 +403,7 @@ public final class MlBomBuilder {
         configOk ? folder.config() : null,
         configOk ? folder.configSha256() : null,
         cardOk ? folder.card() : CardFrontMatter.empty(),
+        cardOk ? folder.sections() : CardSections.NONE,
         cardOk ? folder.cardSha256() : null);
   }
 

@@ -27,17 +27,20 @@ import org.jspecify.annotations.Nullable;
  * @param config the parsed {@code config.json}, or null
  * @param configSha256 the SHA-256 of the bytes read, to check against the scan
  * @param card the card's front matter (empty without a card)
+ * @param sections the considerations the card's text states
  * @param cardSha256 the SHA-256 of the card read, or null
  */
 record ModelFolder(
     @Nullable JsonNode config,
     @Nullable String configSha256,
     CardFrontMatter card,
+    CardSections sections,
     @Nullable String cardSha256) {
   /** Larger files are not read: a real config or card is a few kilobytes. */
   static final int MAX_BYTES = 1 << 20;
 
-  static final ModelFolder NONE = new ModelFolder(null, null, CardFrontMatter.empty(), null);
+  static final ModelFolder NONE =
+      new ModelFolder(null, null, CardFrontMatter.empty(), CardSections.NONE, null);
 
   static ModelFolder read(Path folder) {
     byte[] config = readBounded(folder.resolve("config.json"));
@@ -55,12 +58,12 @@ record ModelFolder(
     if (cardFile != null) {
       card = readBounded(cardFile);
     }
+    String cardText = card == null ? null : new String(card, StandardCharsets.UTF_8);
     return new ModelFolder(
         configNode,
         configNode == null ? null : sha256(config),
-        card == null
-            ? CardFrontMatter.empty()
-            : CardFrontMatter.parse(new String(card, StandardCharsets.UTF_8)),
+        cardText == null ? CardFrontMatter.empty() : CardFrontMatter.parse(cardText),
+        cardText == null ? CardSections.NONE : CardSections.parse(cardText),
         card == null ? null : sha256(card));
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,6 +82,9 @@ public final class MlBomBuilder {
   /** Property keys (or their last dotted part) whose values are Python imports. */
   private static final String IMPORTS = "imports";
 
+  /** Property keys (or their last dotted part) whose values name a framework (torch, keras). */
+  private static final String FRAMEWORK = "framework";
+
   /** At most this many evidence lines per library, so that a huge pickle cannot bloat the BOM. */
   private static final int MAX_EVIDENCE = 10;
 
@@ -121,9 +125,16 @@ public final class MlBomBuilder {
     Map<String, String> refByPath = new HashMap<>();
     List<Component> topLevel = new ArrayList<>();
     List<String> allFileRefs = new ArrayList<>();
+    Set<String> usedRefs = new HashSet<>();
     for (FileResult file : result.files()) {
       String fileName = names.of(file.path());
       Component c = fileComponent(file, fileName);
+      // Two targets with the same folder name give the same names: keep the refs unique.
+      String ref = c.getBomRef();
+      for (int n = 2; !usedRefs.add(ref); n++) {
+        ref = c.getBomRef() + "#" + n;
+      }
+      c.setBomRef(ref);
       byPath.put(file.path(), c);
       refByPath.put(file.path(), c.getBomRef());
       allFileRefs.add(c.getBomRef());
@@ -491,6 +502,14 @@ public final class MlBomBuilder {
       file.properties()
           .forEach(
               (key, values) -> {
+                if (key.equals(FRAMEWORK) || key.endsWith("." + FRAMEWORK)) {
+                  for (String framework : values) {
+                    String pkg = packages.forFramework(framework);
+                    if (pkg != null) {
+                      add(pkg, null, fileRef, "framework " + framework + " in " + fileRef);
+                    }
+                  }
+                }
                 if (key.equals(IMPORTS) || key.endsWith("." + IMPORTS)) {
                   for (String imported : values) {
                     String pkg = packages.forImport(imported);

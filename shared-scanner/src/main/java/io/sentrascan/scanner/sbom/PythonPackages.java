@@ -6,13 +6,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The PyPI packages a model needs, looked up from what a scan saw: import modules, file formats and
- * a model card's {@code library_name}. The mapping is data ({@code python-packages.json}).
+ * The PyPI packages a model needs, looked up from what a scan saw: import modules, frameworks that
+ * scanners name, file formats and a model card's {@code library_name}. The mapping is data ({@code
+ * python-packages.json}).
  */
 final class PythonPackages {
   static final String RESOURCE = "python-packages.json";
@@ -52,6 +54,19 @@ final class PythonPackages {
 
   @Nullable String forFormat(String format) {
     return formats.get(format);
+  }
+
+  /** A framework a scanner names ({@code torch}, {@code pytorch}, {@code keras}), or null. */
+  @Nullable String forFramework(String framework) {
+    String name = framework.strip();
+    String pkg = forCardLibrary(name);
+    if (pkg == null) {
+      pkg = modules.get(name);
+    }
+    if (pkg == null) {
+      pkg = modules.get(name.toLowerCase(Locale.ROOT));
+    }
+    return pkg;
   }
 
   @Nullable String forCardLibrary(String libraryName) {

@@ -303,6 +303,36 @@ class MlBomBuilderTest {
   }
 
   @Test
+  void aFrameworkPropertyNamesALibraryToo() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("k"));
+    Files.writeString(folder.resolve("model.h5"), "FAKE\nproperty keras.framework keras\n");
+    Files.writeString(folder.resolve("model.pt"), "FAKE\nproperty framework pytorch\n");
+    JsonNode bom = json(new MlBomBuilder().build(scan(folder)));
+    assertThat(component(bom, "pkg:pypi/keras").path("type").asText()).isEqualTo("library");
+    assertThat(property(component(bom, "pkg:pypi/torch"), "sentrascan:evidence"))
+        .containsExactly("framework pytorch in file:model.pt");
+  }
+
+  @Test
+  void twoTargetsWithTheSameNameKeepUniqueRefs() throws IOException {
+    Path a = Files.createDirectories(dir.resolve("a/model"));
+    Path b = Files.createDirectories(dir.resolve("b/model"));
+    Files.writeString(a.resolve("w.bin"), "FAKE\n");
+    Files.writeString(b.resolve("w.bin"), "FAKE\nrule CORE-001 1 x\n");
+    ScanResult result =
+        new ScanEngine(List.of(new FakeScanner()), Limits.defaults())
+            .scan(List.of(a, b), Policy.defaults(), p -> {});
+    String text = MlBomWriter.render(new MlBomBuilder().build(result), BomFormat.JSON);
+    JsonSchemas.assertValid(JsonSchemas.cycloneDx16(), text);
+    JsonNode bom = JSON.readTree(text);
+    assertThat(texts(bom.path("components"), "bom-ref"))
+        .containsExactly("file:model/w.bin", "file:model/w.bin#2");
+    assertThat(bom.at("/vulnerabilities/0/affects/0/ref").asText())
+        .as("the finding points at the second file")
+        .isEqualTo("file:model/w.bin#2");
+  }
+
+  @Test
   void findingsBecomeVulnerabilitiesWithRatingsCwesAndAffects() throws IOException {
     JsonNode bom = json(new MlBomBuilder().build(sampleResult()));
     JsonNode vulns = bom.path("vulnerabilities");

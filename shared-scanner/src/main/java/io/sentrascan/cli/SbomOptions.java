@@ -40,17 +40,23 @@ final class SbomOptions {
     return file != null;
   }
 
-  /** A usage problem with these options, or null. */
-  @Nullable String usageProblem() {
+  /** A usage problem with these options, or null; {@code report} is the --output file. */
+  @Nullable String usageProblem(@Nullable Path report) {
     if (file == null && (name != null || version != null)) {
       return (name != null ? "--sbom-name" : "--sbom-version") + " needs --sbom FILE";
+    }
+    if (file != null
+        && report != null
+        && file.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
+      return "--sbom and --output name the same file, " + file;
     }
     return null;
   }
 
   /** Why the BOM cannot be written, checked before a possibly long scan; or null. */
   @Nullable String outputProblem() {
-    return file == null ? null : ScanCommand.outputProblem(file);
+    String problem = file == null ? null : ScanCommand.outputProblem(file);
+    return problem == null ? null : "cannot write the ML-BOM to " + file + ": " + problem;
   }
 
   /** The engine, computing every digest the BOM lists in the same pass when a BOM is wanted. */

@@ -126,11 +126,13 @@ final class ScanCommand implements Callable<Integer> {
         return fail("cannot write the report to " + output + ": " + problem);
       }
     }
-    if (sbom.usageProblem() != null) {
-      throw usage(sbom.usageProblem());
+    String sbomUsage = sbom.usageProblem(output);
+    if (sbomUsage != null) {
+      throw usage(sbomUsage);
     }
-    if (sbom.outputProblem() != null) {
-      return fail("cannot write the ML-BOM: " + sbom.outputProblem());
+    String sbomOutput = sbom.outputProblem();
+    if (sbomOutput != null) {
+      return fail(sbomOutput);
     }
 
     Progress progress = new Progress(env.terminal() ? err : null);

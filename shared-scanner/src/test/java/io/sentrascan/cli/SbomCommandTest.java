@@ -132,14 +132,22 @@ class SbomCommandTest {
     Path model = model();
     Run noFolder = run("scan", "--sbom", dir.resolve("nope/bom.json").toString(), model.toString());
     assertThat(noFolder.code()).isEqualTo(2);
-    assertThat(noFolder.err()).startsWith("sentrascan: cannot write the ML-BOM: the folder");
+    assertThat(noFolder.err())
+        .startsWith("sentrascan: cannot write the ML-BOM to " + dir.resolve("nope/bom.json"))
+        .contains("does not exist");
     assertThat(noFolder.out()).isEmpty();
 
     Run nameAlone = run("scan", "--sbom-name", "x", model.toString());
     assertThat(nameAlone.code()).isEqualTo(2);
     assertThat(nameAlone.err()).contains("--sbom-name needs --sbom FILE");
+    Path same = dir.resolve("same.json");
+    Run clash = run("scan", "-o", same.toString(), "--sbom", same.toString(), model.toString());
+    assertThat(clash.code()).isEqualTo(2);
+    assertThat(clash.err()).contains("--sbom and --output name the same file");
+    assertThat(same).doesNotExist();
     assertNoStackTrace(noFolder);
     assertNoStackTrace(nameAlone);
+    assertNoStackTrace(clash);
   }
 
   @Test

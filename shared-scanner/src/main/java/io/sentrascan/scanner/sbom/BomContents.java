@@ -144,6 +144,16 @@ public record BomContents(
     };
   }
 
+  /** Deeper nesting is refused: real BOMs nest a few levels, and recursion must stay bounded. */
+  static final int MAX_DEPTH = 64;
+
+  private static void checkDepth(int depth) throws InvalidBomException {
+    if (depth > MAX_DEPTH) {
+      throw new InvalidBomException(
+          "components are nested more than " + MAX_DEPTH + " levels deep");
+    }
+  }
+
   static String mostSevere(List<String> severities) {
     String best = "unknown";
     for (String s : severities) {
@@ -195,7 +205,7 @@ public record BomContents(
       }
       JsonNode model = root.path("metadata").path("component");
       List<Component> components = new ArrayList<>();
-      components(root.path("components"), components, "components");
+      components(root.path("components"), components, 0);
       List<Vulnerability> vulnerabilities = new ArrayList<>();
       for (JsonNode v : array(root.path("vulnerabilities"), "vulnerabilities")) {
         List<String> severities = new ArrayList<>();
@@ -221,11 +231,12 @@ public record BomContents(
           model.isObject() ? component(model) : null, components, vulnerabilities);
     }
 
-    private static void components(JsonNode array, List<Component> out, String where)
+    private static void components(JsonNode array, List<Component> out, int depth)
         throws InvalidBomException {
-      for (JsonNode c : array(array, where)) {
+      checkDepth(depth);
+      for (JsonNode c : array(array, "components")) {
         out.add(component(c));
-        components(c.path("components"), out, "components");
+        components(c.path("components"), out, depth + 1);
       }
     }
 
@@ -342,7 +353,7 @@ public record BomContents(
       Element metadata = child(root, "metadata");
       Element model = metadata == null ? null : child(metadata, "component");
       List<Component> components = new ArrayList<>();
-      components(child(root, "components"), components);
+      components(child(root, "components"), components, 0);
       List<Vulnerability> vulnerabilities = new ArrayList<>();
       for (Element v : children(child(root, "vulnerabilities"), "vulnerability")) {
         List<String> severities = new ArrayList<>();
@@ -368,11 +379,12 @@ public record BomContents(
       return new BomContents(model == null ? null : component(model), components, vulnerabilities);
     }
 
-    private static void components(@Nullable Element list, List<Component> out)
+    private static void components(@Nullable Element list, List<Component> out, int depth)
         throws InvalidBomException {
+      checkDepth(depth);
       for (Element c : children(list, "component")) {
         out.add(component(c));
-        components(child(c, "components"), out);
+        components(child(c, "components"), out, depth + 1);
       }
     }
 

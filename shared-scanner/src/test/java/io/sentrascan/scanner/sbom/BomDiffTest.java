@@ -266,6 +266,27 @@ class BomDiffTest {
   }
 
   @Test
+  void deeplyNestedComponentsAreRefusedNotRecursedInto() {
+    int depth = 5000;
+    String json =
+        "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": "
+            + "[{\"type\": \"file\", \"name\": \"x\", \"components\": ".repeat(depth)
+            + "[]"
+            + "}]".repeat(depth)
+            + "}";
+    assertThatThrownBy(() -> BomContents.parse(json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidBomException.class);
+    String xml =
+        "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components>"
+            + "<component type=\"file\"><name>x</name><components>".repeat(depth)
+            + "</components></component>".repeat(depth)
+            + "</components></bom>";
+    assertThatThrownBy(() -> BomContents.parse(xml.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidBomException.class)
+        .hasMessageContaining("nested");
+  }
+
+  @Test
   void unreadableFilesAreRefusedNamingTheFile() throws Exception {
     Path missing = dir.resolve("missing.json");
     assertThatThrownBy(() -> BomContents.read(missing))

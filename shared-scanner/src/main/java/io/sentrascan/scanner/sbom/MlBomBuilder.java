@@ -158,9 +158,8 @@ public final class MlBomBuilder {
         new Property(
             "sentrascan:policy.fail-on", result.policy().failOn().name().toLowerCase(Locale.ROOT)));
     props.add(new Property("sentrascan:policy.strict", String.valueOf(result.policy().strict())));
-    for (String target : result.targets()) {
-      props.add(new Property("sentrascan:target", target));
-    }
+    // The targets as given are not recorded: they are paths on the scanning machine (a home folder,
+    // a CI workspace) that say nothing about the model and differ between two scans of it.
     metadata.setProperties(props);
     bom.setMetadata(metadata);
 

@@ -410,6 +410,13 @@ class MlBomBuilderTest {
     assertThat(new String(xml, StandardCharsets.UTF_8))
         .contains("<modelCard")
         .contains("machine-learning-model");
+    // and says what the JSON says (read back by sbom diff's reader, licenses and all)
+    BomContents fromXml = BomContents.parse(xml);
+    BomContents fromJson =
+        BomContents.parse(
+            MlBomWriter.render(built, BomFormat.JSON).getBytes(StandardCharsets.UTF_8));
+    assertThat(fromXml).isEqualTo(fromJson);
+    assertThat(fromXml.model().licenses()).containsExactly("Apache-2.0");
   }
 
   @Test

@@ -189,12 +189,12 @@ class MlBomBuilderTest {
 
   @Test
   void aLocalPathInNameOrPathKeepsOnlyItsLastFolder() {
-    assertThat(MlBomBuilder.repoIdOrLastSegment("acme/tiny-bert")).isEqualTo("acme/tiny-bert");
-    assertThat(MlBomBuilder.repoIdOrLastSegment("bert-base-uncased"))
+    assertThat(ModelComponents.repoIdOrLastSegment("acme/tiny-bert")).isEqualTo("acme/tiny-bert");
+    assertThat(ModelComponents.repoIdOrLastSegment("bert-base-uncased"))
         .isEqualTo("bert-base-uncased");
-    assertThat(MlBomBuilder.repoIdOrLastSegment("/home/alice/ckpt/run-7/")).isEqualTo("run-7");
-    assertThat(MlBomBuilder.repoIdOrLastSegment("C:\\models\\bert")).isEqualTo("bert");
-    assertThat(MlBomBuilder.repoIdOrLastSegment("./out")).isEqualTo("out");
+    assertThat(ModelComponents.repoIdOrLastSegment("/home/alice/ckpt/run-7/")).isEqualTo("run-7");
+    assertThat(ModelComponents.repoIdOrLastSegment("C:\\models\\bert")).isEqualTo("bert");
+    assertThat(ModelComponents.repoIdOrLastSegment("./out")).isEqualTo("out");
   }
 
   @Test

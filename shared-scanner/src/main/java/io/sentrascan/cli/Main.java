@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
       "1:a finding fails the policy",
       "2:the scan could not run, or a file could not be scanned"
     },
-    subcommands = {ScanCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ScanCommand.class, SbomCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   static final int PASS = 0;
   static final int FAIL = 1;
@@ -64,6 +64,9 @@ public final class Main implements Callable<Integer> {
                 if (cls == ScanCommand.class) {
                   return cls.cast(new ScanCommand(env, out, err));
                 }
+                if (cls == SbomDiffCommand.class) {
+                  return cls.cast(new SbomDiffCommand(out, err));
+                }
                 return CommandLine.defaultFactory().create(cls);
               }
             });
@@ -73,12 +76,11 @@ public final class Main implements Callable<Integer> {
     cli.setParameterExceptionHandler(
         (e, ignored) -> {
           errWriter.println("sentrascan: " + e.getMessage());
+          // The full command path, so that "sbom diff" gets "sentrascan sbom diff --help".
           errWriter.println(
-              "Try 'sentrascan "
-                  + (e.getCommandLine().getParent() == null
-                      ? ""
-                      : e.getCommandLine().getCommandName() + " ")
-                  + "--help' for usage.");
+              "Try '"
+                  + e.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for usage.");
           return ERROR;
         });
     cli.setExecutionExceptionHandler(

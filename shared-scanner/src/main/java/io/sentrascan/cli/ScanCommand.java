@@ -98,6 +98,8 @@ final class ScanCommand implements Callable<Integer> {
       description = "Wall time one top-level file may take (default: 300).")
   private @Nullable Long timeLimit;
 
+  @CommandLine.Mixin private SbomOptions sbom = new SbomOptions();
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   private final Main.Environment env;
@@ -124,12 +126,21 @@ final class ScanCommand implements Callable<Integer> {
         return fail("cannot write the report to " + output + ": " + problem);
       }
     }
+    String sbomUsage = sbom.usageProblem(output);
+    if (sbomUsage != null) {
+      throw usage(sbomUsage);
+    }
+    String sbomOutput = sbom.outputProblem();
+    if (sbomOutput != null) {
+      return fail(sbomOutput);
+    }
 
     Progress progress = new Progress(env.terminal() ? err : null);
     ScanResult result;
     try {
       result =
-          new ScanEngine(env.scanners(), limits).scan(paths, new Policy(failOn, strict), progress);
+          sbom.configure(new ScanEngine(env.scanners(), limits))
+              .scan(paths, new Policy(failOn, strict), progress);
     } catch (IOException e) {
       return fail("cannot scan: " + Main.describe(e));
     } finally {
@@ -156,6 +167,13 @@ final class ScanCommand implements Callable<Integer> {
       err.println(
           TextReportWriter.summaryLine(result)
               + (toStdout ? "" : " (" + format.cliName() + " report in " + output + ")"));
+    }
+    if (sbom.requested()) {
+      try {
+        err.println(sbom.write(result));
+      } catch (IOException | RuntimeException e) {
+        return fail("cannot write the ML-BOM: " + Main.describe(e));
+      }
     }
     return switch (result.verdict()) {
       case PASS -> Main.PASS;
@@ -202,7 +220,7 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   /** Why the report cannot go to {@code file}, checked before a possibly long scan; or null. */
-  private static @Nullable String outputProblem(Path file) {
+  static @Nullable String outputProblem(Path file) {
     if (Files.isDirectory(file)) {
       return "it is a folder";
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
@@ -12,10 +13,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** JSON Schema validation for report tests (networknt json-schema-validator 3.x). */
 public final class JsonSchemas {
+  private static final String CYCLONEDX_IDS = "http://cyclonedx.org/schema/";
+
   private JsonSchemas() {}
 
   /** A schema from the test classpath; its {@code $schema} picks the dialect. */
@@ -58,6 +63,51 @@ public final class JsonSchemas {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The official CycloneDX 1.6 JSON schema, kept with the SARIF one at {@code
+   * ${sentrascan.repoRoot}/../shared/schemas/}. Its references to {@code spdx.schema.json} and
+   * {@code jsf-0.82.schema.json} (by their {@code http://cyclonedx.org/schema/} ids) are mapped to
+   * the files next to it, so that validation never touches the network. Any missing file fails the
+   * test.
+   */
+  public static Schema cycloneDx16() {
+    Path folder = sharedSchemas();
+    for (String name : List.of("bom-1.6.schema.json", "spdx.schema.json", "jsf-0.82.schema.json")) {
+      Path file = folder.resolve(name);
+      if (!Files.isRegularFile(file)) {
+        return fail(
+            "the official CycloneDX 1.6 schema file "
+                + name
+                + " is missing at "
+                + file.toAbsolutePath()
+                + " (sentrascan.repoRoot="
+                + System.getProperty("sentrascan.repoRoot")
+                + "); it is not copied into the repository, so put it there to validate BOMs");
+      }
+    }
+    // Every schema is given to the registry by its $id, so that no reference is fetched.
+    Map<String, String> byId = new HashMap<>();
+    for (String name : List.of("bom-1.6.schema.json", "spdx.schema.json", "jsf-0.82.schema.json")) {
+      try {
+        byId.put(CYCLONEDX_IDS + name, Files.readString(folder.resolve(name)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7, b -> b.schemas(byId))
+        .getSchema(SchemaLocation.of(CYCLONEDX_IDS + "bom-1.6.schema.json"));
+  }
+
+  private static Path sharedSchemas() {
+    String root = System.getProperty("sentrascan.repoRoot");
+    if (root == null) {
+      return fail(
+          "system property sentrascan.repoRoot is not set; run the tests through Maven (surefire"
+              + " sets it to the repository root)");
+    }
+    return Path.of(root, "..", "shared", "schemas").normalize();
   }
 
   /** Asserts that {@code json} is valid, listing every violation otherwise. */

@@ -25,4 +25,22 @@ class JsonSchemasTest {
       }
     }
   }
+
+  @Test
+  void aMissingCycloneDxSchemaFailsInsteadOfSkipping(@TempDir Path emptyRepo) {
+    String saved = System.getProperty("sentrascan.repoRoot");
+    System.setProperty("sentrascan.repoRoot", emptyRepo.resolve("repo").toString());
+    try {
+      assertThatThrownBy(JsonSchemas::cycloneDx16)
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("official CycloneDX 1.6 schema file bom-1.6.schema.json is missing")
+          .hasMessageContaining(emptyRepo.resolve("shared/schemas/bom-1.6.schema.json").toString());
+    } finally {
+      if (saved == null) {
+        System.clearProperty("sentrascan.repoRoot");
+      } else {
+        System.setProperty("sentrascan.repoRoot", saved);
+      }
+    }
+  }
 }

@@ -1,0 +1,236 @@
+package io.sentrascan.scanner.sbom;
+
+import io.sentrascan.scanner.ScanResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.cyclonedx.model.Component;
+import org.cyclonedx.model.License;
+import org.cyclonedx.model.LicenseChoice;
+import org.cyclonedx.model.Property;
+import org.cyclonedx.model.component.ModelCard;
+import org.cyclonedx.model.component.data.ComponentData;
+import org.cyclonedx.model.component.data.DatasetChoice;
+import org.cyclonedx.model.component.modelCard.Considerations;
+import org.cyclonedx.model.component.modelCard.InputOutputParameter;
+import org.cyclonedx.model.component.modelCard.ModelParameters;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The model component of an ML-BOM ({@code machine-learning-model}): its name, version, licenses
+ * and {@code modelCard}, from what the model folder's {@code config.json} and card say.
+ */
+final class ModelComponents {
+  private ModelComponents() {}
+
+  /**
+   * The model: named by {@code name}, else the input; versioned by {@code version}, else the card.
+   */
+  static Component model(
+      ScanResult result, ModelFolder folder, @Nullable String name, @Nullable String version) {
+    Component model = new Component();
+    model.setType(Component.Type.MACHINE_LEARNING_MODEL);
+    model.setBomRef(MlBomBuilder.MODEL_REF);
+    model.setName(modelName(result, folder, name));
+    String v = version != null ? version : folder.card().first("version");
+    if (v != null) {
+      model.setVersion(v);
+    }
+    LicenseChoice licenses = licenses(folder.card());
+    if (licenses != null) {
+      model.setLicenses(licenses);
+    }
+    model.setModelCard(modelCard(folder));
+    List<Property> props = new ArrayList<>();
+    for (String base : folder.card().list("base_model")) {
+      props.add(new Property("sentrascan:card.base_model", base));
+    }
+    for (String language : folder.card().list("language")) {
+      props.add(new Property("sentrascan:card.language", language));
+    }
+    String library = folder.card().first("library_name");
+    if (library != null) {
+      props.add(new Property("sentrascan:card.library_name", library));
+    }
+    if (!props.isEmpty()) {
+      model.setProperties(props);
+    }
+    return model;
+  }
+
+  private static String modelName(ScanResult result, ModelFolder folder, @Nullable String name) {
+    if (name != null) {
+      return name;
+    }
+    String fromConfig = folder.configText("_name_or_path");
+    if (fromConfig != null) {
+      String cleaned = repoIdOrLastSegment(fromConfig);
+      if (!cleaned.isEmpty()) {
+        return cleaned;
+      }
+    }
+    if (result.targets().isEmpty()) {
+      return "model";
+    }
+    String target = PathNames.baseName(result.targets().get(0));
+    if (result.targets().size() == 1) {
+      int dot = target.lastIndexOf('.');
+      if (dot > 0 && !MlBomBuilder.isFolder(result.targets().get(0))) {
+        target = target.substring(0, dot); // resnet50.pt names the model resnet50
+      }
+    }
+    return target.isEmpty() ? "model" : target;
+  }
+
+  /**
+   * {@code _name_or_path} is a Hub id ({@code org/name}) or, after a local save, a path on the
+   * machine that saved it: keep an id, keep only the last folder of a path.
+   */
+  static String repoIdOrLastSegment(String value) {
+    String v = value.strip();
+    boolean path =
+        v.startsWith("/")
+            || v.startsWith(".")
+            || v.startsWith("~")
+            || v.contains("\\")
+            || v.matches("^[A-Za-z]:.*")
+            || v.chars().filter(c -> c == '/').count() > 1;
+    if (!path) {
+      return v;
+    }
+    String[] parts = v.split("[/\\\\]");
+    for (int i = parts.length - 1; i >= 0; i--) {
+      if (!parts[i].isBlank() && !parts[i].equals(".") && !parts[i].equals("..")) {
+        return parts[i].strip();
+      }
+    }
+    return "";
+  }
+
+  private static ModelCard modelCard(ModelFolder folder) {
+    ModelCard card = new ModelCard();
+    card.setBomRef("model-card");
+    ModelParameters params = new ModelParameters();
+    boolean any = false;
+
+    ModelParameters.Approach.ApproachType approach = approach(folder.card().first("approach"));
+    if (approach != null) {
+      ModelParameters.Approach a = new ModelParameters.Approach();
+      a.setType(approach);
+      params.setApproach(a);
+      any = true;
+    }
+    List<String> architectures = folder.architectures();
+    String architecture = architectures.isEmpty() ? null : architectures.get(0);
+    String task = folder.card().first("pipeline_tag");
+    if (task == null && architecture != null) {
+      task = TaskCatalog.defaults().taskOf(architecture);
+    }
+    if (task != null) {
+      params.setTask(task);
+      List<InputOutputParameter> inputs = ioParameters(TaskCatalog.defaults().inputsOf(task));
+      List<InputOutputParameter> outputs = ioParameters(TaskCatalog.defaults().outputsOf(task));
+      if (!inputs.isEmpty()) {
+        params.setInputs(inputs);
+      }
+      if (!outputs.isEmpty()) {
+        params.setOutputs(outputs);
+      }
+      any = true;
+    }
+    String family = folder.configText("model_type");
+    if (family != null) {
+      params.setArchitectureFamily(family);
+      any = true;
+    }
+    if (architecture != null) {
+      params.setModelArchitecture(architecture);
+      any = true;
+    }
+    List<DatasetChoice> datasets = new ArrayList<>();
+    for (String dataset : new TreeSet<>(folder.card().list("datasets"))) {
+      ComponentData data = new ComponentData();
+      data.setType(ComponentData.ComponentDataType.DATASET);
+      data.setName(dataset);
+      DatasetChoice choice = new DatasetChoice();
+      choice.setComponentData(data);
+      datasets.add(choice);
+    }
+    if (!datasets.isEmpty()) {
+      params.setDatasets(datasets);
+      any = true;
+    }
+    if (any) {
+      card.setModelParameters(params);
+    }
+    CardSections sections = folder.sections();
+    if (!sections.isEmpty()) {
+      Considerations considerations = new Considerations();
+      if (!sections.useCases().isEmpty()) {
+        considerations.setUseCases(sections.useCases());
+      }
+      if (!sections.technicalLimitations().isEmpty()) {
+        considerations.setTechnicalLimitations(sections.technicalLimitations());
+      }
+      card.setConsiderations(considerations);
+    }
+    if (architectures.size() > 1) {
+      List<Property> props = new ArrayList<>();
+      for (String a : architectures) {
+        props.add(new Property("sentrascan:config.architecture", a));
+      }
+      card.setProperties(props);
+    }
+    return card;
+  }
+
+  private static ModelParameters.Approach.@Nullable ApproachType approach(@Nullable String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.strip().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
+    for (ModelParameters.Approach.ApproachType t : ModelParameters.Approach.ApproachType.values()) {
+      if (t.name().equals(v)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static List<InputOutputParameter> ioParameters(List<String> formats) {
+    List<InputOutputParameter> out = new ArrayList<>();
+    for (String format : formats) {
+      InputOutputParameter p = new InputOutputParameter();
+      p.setFormat(format);
+      out.add(p);
+    }
+    return out;
+  }
+
+  /** The card's {@code license}: SPDX ids as ids, anything else ({@code llama3}) as a name. */
+  private static @Nullable LicenseChoice licenses(CardFrontMatter card) {
+    List<String> values = card.list("license");
+    if (values.isEmpty()) {
+      return null;
+    }
+    LicenseChoice choice = new LicenseChoice();
+    for (String value : new TreeSet<>(values)) {
+      License license = new License();
+      String id = SpdxIds.canonical(value);
+      if (id != null) {
+        license.setId(id);
+      } else if (value.equalsIgnoreCase("other") && card.first("license_name") != null) {
+        license.setName(card.first("license_name"));
+      } else {
+        license.setName(value);
+      }
+      String link = card.first("license_link");
+      if (id == null && link != null && link.matches("^https?://\\S+$")) {
+        license.setUrl(link);
+      }
+      choice.addLicense(license);
+    }
+    return choice;
+  }
+}

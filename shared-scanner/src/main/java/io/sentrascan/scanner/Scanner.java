@@ -14,6 +14,14 @@ public interface Scanner {
   String version();
 
   /**
+   * What the scanner recognises and what it checks, in a sentence or two, for the format table in
+   * the README (generated from the registry by a test).
+   */
+  default String description() {
+    return "";
+  }
+
+  /**
    * Whether this scanner handles the file, decided cheaply from its content (magic bytes and
    * structure in {@link Probe}); the file name is at most a hint.
    */

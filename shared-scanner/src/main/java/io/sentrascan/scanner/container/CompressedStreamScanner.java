@@ -28,6 +28,11 @@ public final class CompressedStreamScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "gzip, bzip2, xz, lzma, zstd, lz4 and zlib streams (compressed joblib, `.tar.gz`…): decompressed within the size and ratio limits and scanned as what they contain.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     return codec(probe) != null;
   }

@@ -43,6 +43,11 @@ public final class SevenZScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "7z archives: entries scanned recursively within the limits; encrypted entries or headers, links and unsafe names reported.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     return probe.startsWith(MAGIC);
   }

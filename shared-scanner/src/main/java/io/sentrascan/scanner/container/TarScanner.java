@@ -42,6 +42,11 @@ public final class TarScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "tar (v7, ustar, GNU, pax): members scanned recursively; path traversal, absolute paths, links out of the archive, device files, oversized headers and data hidden after the end marker.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     if (probe.headLength() < BLOCK) {
       return false;

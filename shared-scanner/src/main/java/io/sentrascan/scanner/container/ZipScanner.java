@@ -42,6 +42,11 @@ public final class ZipScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "Any other zip (also with data in front): entries scanned recursively; zip-slip, absolute paths, links, encrypted, duplicate and overlapping entries, lying sizes and CRCs, bombs by declared and actual ratio.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     // A zip cut before its directory still starts with a local header: it is a (broken) zip.
     return probe.startsWith((byte) 'P', (byte) 'K', (byte) 3, (byte) 4)

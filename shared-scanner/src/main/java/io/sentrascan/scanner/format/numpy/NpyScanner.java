@@ -27,6 +27,11 @@ public final class NpyScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "NumPy `.npy` (magic `\\x93NUMPY`): header parsed as text; an object (`|O`) array's embedded pickle is analysed; bytes after the array are searched for hidden pickles.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     return probe.startsWith(NpyHeader.MAGIC);
   }

@@ -26,6 +26,11 @@ public final class NpzScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "NumPy `.npz` (a zip whose members are all `.npy`): every member is scanned as a NumPy array, so object arrays inside are analysed.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     Optional<ZipIndex> zip = probe.zip();
     if (zip.isEmpty()) {

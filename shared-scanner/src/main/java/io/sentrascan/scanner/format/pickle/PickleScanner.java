@@ -53,6 +53,11 @@ public final class PickleScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "Pickle protocols 0–5 under any name (also joblib, dill, cloudpickle): every import resolved through the memo and checked against allow- and deny-lists, calls detected, several streams and streams after garbage analysed, a pickle under a data-format name flagged.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     byte[] head = probe.head();
     return PickleAnalyzer.startsLikePickle(head) || PickleAnalyzer.hidesPickle(head);

@@ -50,6 +50,11 @@ public final class PyTorchScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "PyTorch zip checkpoints (any top folder, bad CRCs tolerated), TorchScript archives and legacy PyTorch files: every pickle analysed (tensor data never read), TorchScript code checked for non-standard ops and Python execution, data after legacy storages searched.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     if (isLegacy(probe)) {
       return true;

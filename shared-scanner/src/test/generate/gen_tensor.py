@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Writes the SafeTensors, ONNX and TensorFlow Lite fixtures into src/test/resources/fixtures/.
+
+SafeTensors files are assembled by hand (the format is 8 bytes + JSON + data, and hostile layouts
+need lying fields). ONNX models are built with Debian's python3-onnx (onnx.helper) and some are
+then cut or patched. TensorFlow is not available, so TFLite flatbuffers are built by a minimal
+flatbuffer writer below (FlatBuf), following tensorflow/lite/schema/schema.fbs.
+
+Every output is deterministic. The file name says the verdict FixtureCorpusTest expects: benign-*,
+malicious-*, malformed-*; expected-rules.json in each folder lists the rule ids a fixture must give.
+"""
+import json
+import pickle
+import struct
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parents[1] / "resources" / "fixtures"
+
+
+class Folder:
+    def __init__(self, name):
+        self.dir = FIXTURES / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.expected = {}
+
+    def write(self, name, data, rules=()):
+        (self.dir / name).write_bytes(data)
+        if rules:
+            self.expected[name] = sorted(rules)
+
+    def close(self):
+        text = json.dumps(self.expected, indent=2, sort_keys=True) + "\n"
+        (self.dir / "expected-rules.json").write_text(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# SafeTensors
+# ---------------------------------------------------------------------------------------------
+
+def safetensors(tensors, metadata=None, raw_header=None, data=None, pad=True, tail=b""):
+    """tensors: list of (name, dtype, shape, begin, end); data: the data section (zeros if None)."""
+    if raw_header is None:
+        header = {}
+        if metadata is not None:
+            header["__metadata__"] = metadata
+        for name, dtype, shape, begin, end in tensors:
+            header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [begin, end]}
+        raw_header = json.dumps(header, separators=(",", ":")).encode()
+    if pad:
+        raw_header += b" " * (-len(raw_header) % 8)
+    if data is None:
+        data = bytes(max([t[4] for t in tensors] or [0]))
+    return struct.pack("<Q", len(raw_header)) + raw_header + data + tail
+
+
+def gen_safetensors():
+    f = Folder("safetensors")
+    weights = struct.pack("<6f", 0.5, -1.25, 2.0, 0.0, 3.5, -0.75)
+    bias = struct.pack("<3e", 0.1, 0.2, 0.3)
+    f.write(
+        "benign-linear.safetensors",
+        safetensors(
+            [("weight", "F32", [2, 3], 0, 24), ("bias", "F16", [3], 24, 30)],
+            metadata={"format": "pt"},
+            data=weights + bias,
+        ),
+    )
+    f.write(
+        "benign-mixed-dtypes.safetensors",
+        safetensors(
+            [
+                ("embed.bf16", "BF16", [4, 2], 0, 16),
+                ("ids", "I64", [2], 16, 32),
+                ("mask", "BOOL", [2, 2], 32, 36),
+                ("empty", "F32", [0, 5], 36, 36),
+                ("scalar", "F64", [], 36, 44),
+            ],
+            metadata={"format": "pt", "description": "tiny test weights"},
+        ),
+    )
+    f.write("benign-no-tensors.safetensors", safetensors([], metadata={"format": "pt"}))
+    f.write(
+        "malicious-overlapping-tensors.safetensors",
+        safetensors([("a", "F32", [4], 0, 16), ("b", "F32", [4], 8, 24)]),
+        ["ST-006"],
+    )
+    f.write(
+        "malicious-offsets-past-end.safetensors",
+        safetensors([("a", "F32", [4], 0, 16), ("b", "F32", [1024], 16, 4112)], data=bytes(16)),
+        ["ST-005"],
+    )
+    f.write(
+        "malicious-size-mismatch.safetensors",
+        safetensors([("a", "F32", [1000000], 0, 16)]),
+        ["ST-004"],
+    )
+    dup = (
+        b'{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},'
+        b'"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}'
+    )
+    f.write("malicious-duplicate-names.safetensors", safetensors([], raw_header=dup, data=bytes(16)), ["ST-008"])
+    payload = pickle.dumps(eval_payload(), protocol=2)
+    f.write(
+        "malicious-trailing-pickle.safetensors",
+        safetensors([("a", "F32", [2], 0, 8)], tail=payload),
+        ["ST-012", "PKL-001"],
+    )
+    f.write(
+        "malicious-header-length-huge.safetensors",
+        struct.pack("<Q", 1 << 39) + b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}',
+        ["ST-001"],
+    )
+    f.write(
+        "malicious-unknown-dtype.safetensors",
+        safetensors([("a", "Q99", [2], 0, 8)]),
+        ["ST-003"],
+    )
+    # MEDIUM-only findings warn without failing, so they fit none of the corpus verdicts: named
+    # suspicious-*, they are checked by SafeTensorsScannerTest instead.
+    f.write(
+        "suspicious-gap-between-tensors.safetensors",
+        safetensors([("a", "F32", [2], 0, 8), ("b", "F32", [2], 64, 72)]),
+        ["ST-007"],
+    )
+    f.write(
+        "suspicious-metadata-not-strings.safetensors",
+        safetensors(
+            [("a", "F32", [2], 0, 8)],
+            metadata={"format": "pt", "layers": 12, "cmd": "__import__('os').system('id')"},
+        ),
+        ["ST-009", "ST-011"],
+    )
+    f.write(
+        "malformed-invalid-json.safetensors",
+        safetensors([], raw_header=b'{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]', data=bytes(8)),
+        ["ST-002"],
+    )
+    f.write(
+        "malformed-missing-offsets.safetensors",
+        safetensors([], raw_header=b'{"a":{"dtype":"F32","shape":[2]}}', data=bytes(8)),
+        ["ST-002"],
+    )
+    good = safetensors([("weight", "F32", [2, 3], 0, 24)], metadata={"format": "pt"})
+    f.write("malformed-truncated-header.safetensors", good[:30], ["ST-001"])
+    f.close()
+
+
+class eval_payload:
+    """Pickles to builtins.eval("1+1"): harmless here, but any loader would run it."""
+
+    def __reduce__(self):
+        return (eval, ("1+1",))
+
+
+if __name__ == "__main__":
+    gen_safetensors()

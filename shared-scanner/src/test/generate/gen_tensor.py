@@ -145,6 +145,179 @@ def gen_safetensors():
     f.close()
 
 
+# ---------------------------------------------------------------------------------------------
+# ONNX
+# ---------------------------------------------------------------------------------------------
+
+def gen_onnx():
+    import onnx
+    from onnx import TensorProto, helper
+
+    f = Folder("onnx")
+    opset = [helper.make_opsetid("", 13)]
+
+    def model(graph, opsets=opset, functions=()):
+        m = helper.make_model(
+            graph, opset_imports=opsets, producer_name="sentrascan-fixtures", functions=list(functions)
+        )
+        m.producer_version = "1.0"
+        m.ir_version = 8
+        return m.SerializeToString()
+
+    def weight(name, dims, raw=None):
+        n = 1
+        for d in dims:
+            n *= d
+        t = TensorProto()  # built by hand: make_tensor refuses a raw_data size that lies
+        t.name = name
+        t.data_type = TensorProto.FLOAT
+        t.dims.extend(dims)
+        t.raw_data = raw if raw is not None else struct.pack("<%df" % n, *([0.5] * n))
+        return t
+
+    def external(name, dims, location):
+        t = TensorProto()
+        t.name = name
+        t.data_type = TensorProto.FLOAT
+        t.dims.extend(dims)
+        t.data_location = TensorProto.EXTERNAL
+        for k, v in (("location", location), ("offset", "0"), ("length", str(4 * dims[0] * dims[1]))):
+            e = t.external_data.add()
+            e.key, e.value = k, v
+        return t
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2])
+
+    def mlp(nodes=None, inits=None, name="mlp"):
+        nodes = nodes or [
+            helper.make_node("MatMul", ["x", "w"], ["h"], name="matmul"),
+            helper.make_node("Add", ["h", "b"], ["a"], name="add"),
+            helper.make_node("Relu", ["a"], ["y"], name="relu"),
+        ]
+        inits = inits if inits is not None else [weight("w", [4, 2]), weight("b", [2])]
+        return helper.make_graph(nodes, name, [x], [y], inits)
+
+    benign = model(mlp())
+    f.write("benign-small-mlp.onnx", benign)
+
+    def branch(name, op="Relu", domain=None):
+        node = helper.make_node(op, ["x"], ["y"], name=name + "_op", domain=domain)
+        return helper.make_graph([node], name, [], [y])
+
+    cond = helper.make_tensor_value_info("c", TensorProto.BOOL, [])
+    if_node = helper.make_node(
+        "If", ["c"], ["y"], name="if", then_branch=branch("then"), else_branch=branch("else", "Sigmoid")
+    )
+    f.write("benign-if-subgraph.onnx", model(helper.make_graph([if_node], "cond", [cond, x], [y])))
+    f.write(
+        "benign-external-data.onnx",
+        model(mlp(inits=[external("w", [4, 2], "weights/mlp.bin"), weight("b", [2])])),
+    )
+    fn = helper.make_function(
+        "custom.fn",
+        "DoubleRelu",
+        ["i"],
+        ["o"],
+        [helper.make_node("Relu", ["i"], ["t"]), helper.make_node("Relu", ["t"], ["o"])],
+        [helper.make_opsetid("", 13)],
+    )
+    f.write(
+        "benign-local-function.onnx",
+        model(
+            helper.make_graph(
+                [helper.make_node("DoubleRelu", ["x"], ["y"], name="call", domain="custom.fn")],
+                "fn",
+                [x],
+                [y],
+            ),
+            opsets=opset + [helper.make_opsetid("custom.fn", 1)],
+            functions=[fn],
+        ),
+        ["ONNX-003"],
+    )
+    contrib = opset + [helper.make_opsetid("ai.onnx.contrib", 1)]
+    pyop = helper.make_node("PyOp", ["x"], ["y"], name="py", domain="ai.onnx.contrib")
+    f.write(
+        "malicious-custom-pyop.onnx",
+        model(helper.make_graph([pyop], "py", [x], [y]), opsets=contrib),
+        ["ONNX-001"],
+    )
+    custom = helper.make_node("FastGelu", ["x"], ["y"], name="gelu", domain="com.example.ops")
+    f.write(
+        "suspicious-custom-domain.onnx",
+        model(
+            helper.make_graph([custom], "gelu", [x], [y]),
+            opsets=opset + [helper.make_opsetid("com.example.ops", 1)],
+        ),
+        ["ONNX-001"],
+    )
+    nested_if = helper.make_node(
+        "If",
+        ["c"],
+        ["y"],
+        name="if",
+        then_branch=branch("then", "ShellExec", "com.evil"),
+        else_branch=branch("else"),
+    )
+    f.write(
+        "malicious-nested-custom-op.onnx",
+        model(
+            helper.make_graph([nested_if], "cond", [cond, x], [y]),
+            opsets=opset + [helper.make_opsetid("com.evil", 1)],
+        ),
+        ["ONNX-001"],
+    )
+    evil_fn = helper.make_function(
+        "custom.fn",
+        "Innocent",
+        ["i"],
+        ["o"],
+        [helper.make_node("PyFunc", ["i"], ["o"], domain="com.evil")],
+        [helper.make_opsetid("", 13), helper.make_opsetid("com.evil", 1)],
+    )
+    f.write(
+        "malicious-function-hides-custom-op.onnx",
+        model(
+            helper.make_graph(
+                [helper.make_node("Innocent", ["x"], ["y"], name="call", domain="custom.fn")],
+                "fn",
+                [x],
+                [y],
+            ),
+            opsets=opset + [helper.make_opsetid("custom.fn", 1)],
+            functions=[evil_fn],
+        ),
+        ["ONNX-001", "ONNX-003"],
+    )
+    f.write(
+        "malicious-external-data-traversal.onnx",
+        model(mlp(inits=[external("w", [4, 2], "../../etc/passwd"), weight("b", [2])])),
+        ["ONNX-002"],
+    )
+    f.write(
+        "malicious-external-data-absolute.onnx",
+        model(mlp(inits=[external("w", [4, 2], "/etc/passwd"), weight("b", [2])])),
+        ["ONNX-002"],
+    )
+    f.write(
+        "malicious-raw-data-size-mismatch.onnx",
+        model(mlp(inits=[weight("w", [1000, 1000], raw=bytes(16)), weight("b", [2])])),
+        ["ONNX-004"],
+    )
+    inner = branch("leaf")
+    for i in range(40):
+        node = helper.make_node("If", ["c"], ["y"], name="if%d" % i, then_branch=inner, else_branch=branch("e%d" % i))
+        inner = helper.make_graph([node], "level%d" % i, [], [y])
+    f.write(
+        "malicious-deep-subgraphs.onnx",
+        model(helper.make_graph(inner.node, "deep", [cond, x], [y])),
+        ["ONNX-005"],
+    )
+    f.write("malformed-truncated.onnx", benign[: len(benign) * 2 // 3], ["CORE-001"])
+    f.close()
+
+
 class eval_payload:
     """Pickles to builtins.eval("1+1"): harmless here, but any loader would run it."""
 
@@ -154,3 +327,4 @@ class eval_payload:
 
 if __name__ == "__main__":
     gen_safetensors()
+    gen_onnx()

@@ -2,6 +2,7 @@ package io.sentrascan.scanner.format.safetensors;
 
 import io.sentrascan.scanner.Location;
 import io.sentrascan.scanner.ScanContext;
+import io.sentrascan.scanner.Severity;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,9 +23,14 @@ final class CappedReporter {
   }
 
   void report(String ruleId, Location location, String description, String evidence) {
+    report(ruleId, context.rule(ruleId).severity(), location, description, evidence);
+  }
+
+  void report(
+      String ruleId, Severity severity, Location location, String description, String evidence) {
     int n = counts.merge(ruleId, 1, Integer::sum);
     if (n <= PER_RULE) {
-      context.report(ruleId, location, description, evidence);
+      context.report(ruleId, severity, location, description, evidence);
     }
   }
 

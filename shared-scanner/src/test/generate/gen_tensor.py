@@ -318,6 +318,169 @@ def gen_onnx():
     f.close()
 
 
+# ---------------------------------------------------------------------------------------------
+# TensorFlow Lite
+# ---------------------------------------------------------------------------------------------
+
+class FlatBuf:
+    """A minimal flatbuffer writer: parents first, children appended after them (uoffsets point
+    forward), each vtable right before its table. Objects are tuples:
+    ("table", [field or None, ...]) with fields ("u8"|"i8"|"i32"|"u32"|"u64", value) or a child
+    object; ("str", text); ("bytes", data); ("i32s", [ints]); ("tables", [tables])."""
+
+    SIZES = {"u8": 1, "i8": 1, "i32": 4, "u32": 4, "u64": 8}
+    FORMATS = {"u8": "<B", "i8": "<b", "i32": "<i", "u32": "<I", "u64": "<Q"}
+
+    def __init__(self, identifier=b"TFL3"):
+        self.buf = bytearray(4) + identifier
+
+    def pad(self, n):
+        self.buf += bytes(-len(self.buf) % n)
+
+    def patch(self, at, target):
+        struct.pack_into("<I", self.buf, at, target - at)
+
+    def write(self, obj):
+        kind = obj[0]
+        if kind == "table":
+            return self.table(obj[1])
+        self.pad(4)
+        pos = len(self.buf)
+        if kind in ("str", "bytes"):
+            data = obj[1].encode() if kind == "str" else obj[1]
+            self.buf += struct.pack("<I", len(data)) + data + (b"\0" if kind == "str" else b"")
+        elif kind == "i32s":
+            self.buf += struct.pack("<I%di" % len(obj[1]), len(obj[1]), *obj[1])
+        elif kind == "tables":
+            self.buf += struct.pack("<I", len(obj[1])) + bytes(4 * len(obj[1]))
+            for i, child in enumerate(obj[1]):
+                self.patch(pos + 4 + 4 * i, self.write(child))
+        return pos
+
+    def table(self, fields):
+        # Inline layout: soffset, then 8-byte fields (aligned), then 4-byte, then 1-byte ones.
+        def size(f):
+            return self.SIZES.get(f[0], 4)
+
+        order = sorted((i for i, f in enumerate(fields) if f is not None), key=lambda i: -size(fields[i]))
+        offsets, at = {}, 4
+        for i in order:
+            n = size(fields[i])
+            at += -at % n
+            offsets[i] = at
+            at += n
+        table_size = at + (-at % 4)
+        vtable = struct.pack("<HH", 4 + 2 * len(fields), table_size)
+        vtable += b"".join(struct.pack("<H", offsets.get(i, 0)) for i in range(len(fields)))
+        # Place the table 8-aligned, its vtable just before it.
+        start = len(self.buf)
+        gap = (-(start + len(vtable)) % 8)
+        self.buf += bytes(gap) + vtable
+        pos = len(self.buf)
+        self.buf += struct.pack("<i", pos - (start + gap)) + bytes(table_size - 4)
+        children = []
+        for i in order:
+            f = fields[i]
+            if f[0] in self.SIZES:
+                struct.pack_into(self.FORMATS[f[0]], self.buf, pos + offsets[i], f[1])
+            else:
+                children.append((pos + offsets[i], f))
+        for at, child in children:
+            self.patch(at, self.write(child))
+        return pos
+
+    def finish(self, root):
+        pos = self.write(root)
+        struct.pack_into("<I", self.buf, 0, pos)
+        return bytes(self.buf)
+
+
+def table(*fields):
+    return ("table", list(fields))
+
+
+def op_code(builtin, custom=None):
+    return table(("i8", min(builtin, 127)), ("str", custom) if custom else None, ("i32", 1), ("i32", builtin))
+
+
+def tensor(name, shape, buffer):
+    return table(("i32s", shape), ("i8", 0), ("u32", buffer), ("str", name))
+
+
+def operator(code, inputs, outputs):
+    return table(("u32", code), ("i32s", inputs), ("i32s", outputs))
+
+
+def tflite_model(codes, operators, tensors, buffers, metadata=()):
+    subgraph = table(
+        ("tables", tensors), ("i32s", [0]), ("i32s", [len(tensors) - 1]), ("tables", operators), ("str", "main")
+    )
+    return FlatBuf().finish(
+        table(
+            ("u32", 3),
+            ("tables", codes),
+            ("tables", [subgraph]),
+            ("str", "sentrascan fixture"),
+            ("tables", buffers),
+            None,
+            ("tables", list(metadata)),
+        )
+    )
+
+
+def gen_tflite():
+    f = Folder("tflite")
+    FULLY_CONNECTED, RELU, CUSTOM = 9, 19, 32
+    weights = struct.pack("<8f", *([0.25] * 8))
+    buffers = [
+        table(),
+        table(("bytes", weights)),
+        table(("bytes", struct.pack("<2f", 0.0, 0.1))),
+        table(("bytes", b"1.5.0\0")),
+    ]
+    tensors = [
+        tensor("input", [1, 4], 0),
+        tensor("weights", [2, 4], 1),
+        tensor("bias", [2], 2),
+        tensor("fc", [1, 2], 0),
+        tensor("output", [1, 2], 0),
+    ]
+    ops = [operator(0, [0, 1, 2], [3]), operator(1, [3], [4])]
+    meta = [table(("str", "min_runtime_version"), ("u32", 3))]
+    f.write(
+        "benign-fully-connected.tflite",
+        tflite_model([op_code(FULLY_CONNECTED), op_code(RELU)], ops, tensors, buffers, meta),
+    )
+    f.write(
+        "suspicious-custom-op.tflite",
+        tflite_model([op_code(FULLY_CONNECTED), op_code(CUSTOM, "MyFastNms")], ops, tensors, buffers, meta),
+        ["TFL-001"],
+    )
+    f.write(
+        "malicious-flex-readfile.tflite",
+        tflite_model([op_code(FULLY_CONNECTED), op_code(CUSTOM, "FlexReadFile")], ops, tensors, buffers, meta),
+        ["TFL-001"],
+    )
+    outside = buffers[:3] + [table(None, ("u64", 1 << 20), ("u64", 4096))]
+    f.write(
+        "malformed-buffer-past-end.tflite",
+        tflite_model([op_code(FULLY_CONNECTED), op_code(RELU)], ops, tensors, outside, meta),
+        ["TFL-002"],
+    )
+    bad_ops = [operator(7, [0, 1, 2], [3]), operator(1, [3], [4])]
+    f.write(
+        "malformed-opcode-index.tflite",
+        tflite_model([op_code(FULLY_CONNECTED), op_code(RELU)], bad_ops, tensors, buffers, meta),
+        ["TFL-003"],
+    )
+    benign = tflite_model([op_code(FULLY_CONNECTED), op_code(RELU)], ops, tensors, buffers, meta)
+    f.write("malformed-truncated.tflite", benign[: len(benign) // 2], ["CORE-001"])
+    lying = bytearray(benign)
+    struct.pack_into("<I", lying, 0, 0x7FFFFFF0)
+    f.write("malformed-root-offset.tflite", bytes(lying), ["CORE-001"])
+    f.close()
+
+
 class eval_payload:
     """Pickles to builtins.eval("1+1"): harmless here, but any loader would run it."""
 
@@ -328,3 +491,4 @@ class eval_payload:
 if __name__ == "__main__":
     gen_safetensors()
     gen_onnx()
+    gen_tflite()

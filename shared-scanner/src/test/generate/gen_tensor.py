@@ -200,6 +200,7 @@ def gen_onnx():
 
     benign = model(mlp())
     f.write("benign-small-mlp.onnx", benign)
+    f.write("benign-torch-export.onnx", torch_export())
 
     def branch(name, op="Relu", domain=None):
         node = helper.make_node(op, ["x"], ["y"], name=name + "_op", domain=domain)
@@ -479,6 +480,30 @@ def gen_tflite():
     struct.pack_into("<I", lying, 0, 0x7FFFFFF0)
     f.write("malformed-root-offset.tflite", bytes(lying), ["CORE-001"])
     f.close()
+
+
+def torch_export():
+    """A real exporter's output (python3-torch 1.13), so that no false alarm hides behind
+    hand-built models."""
+    import io
+
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(1, 2, 3)
+            self.fc = torch.nn.Linear(4, 3)
+
+        def forward(self, x):
+            return torch.softmax(self.fc(torch.relu(self.conv(x)).flatten(1)), -1)
+
+    torch.manual_seed(0)
+    out = io.BytesIO()
+    torch.onnx.export(
+        Net(), torch.zeros(1, 1, 4, 3), out, opset_version=13, input_names=["x"], output_names=["y"]
+    )
+    return out.getvalue()
 
 
 class eval_payload:

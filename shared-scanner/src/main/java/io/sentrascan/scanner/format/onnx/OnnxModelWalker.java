@@ -30,6 +30,9 @@ final class OnnxModelWalker {
   /** Attributes per node; real nodes have a handful. */
   private static final int MAX_ATTRIBUTES = 100_000;
 
+  /** Distinct custom (domain, op_type) pairs kept; further ones are counted together. */
+  private static final int MAX_DISTINCT_CUSTOM_OPS = 10_000;
+
   /** Declared tensor sizes above this are implausible for any runtime (1 TiB). */
   static final long MAX_TENSOR_BYTES = 1L << 40;
 
@@ -293,7 +296,9 @@ final class OnnxModelWalker {
     if (!KNOWN_DOMAINS.contains(domain) && !localFunctions.contains(domain + "\u0000" + opType)) {
       String key = domain + "\u0000" + opType;
       OpUse use = customOps.get(key);
-      if (use == null) {
+      if (use == null && customOps.size() >= MAX_DISTINCT_CUSTOM_OPS) {
+        use = customOps.computeIfAbsent("\u0001more", k -> new OpUse("*", "*", nodeWhere, start));
+      } else if (use == null) {
         use = new OpUse(domain, opType, nodeWhere, start);
         customOps.put(key, use);
       }

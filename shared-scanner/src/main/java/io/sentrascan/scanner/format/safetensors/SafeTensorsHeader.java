@@ -28,6 +28,12 @@ final class SafeTensorsHeader {
 
   static final int LARGE_METADATA_CHARS = 64 * 1024;
 
+  /**
+   * Tensor entries analysed per file. The largest real checkpoints have a few thousand per shard;
+   * the cap keeps a hostile 100 MB header of tiny entries from filling the heap.
+   */
+  static final int MAX_TENSORS = 200_000;
+
   /** Bits per element of each dtype the format defines. */
   static final Map<String, Integer> DTYPE_BITS =
       Map.ofEntries(
@@ -145,6 +151,16 @@ final class SafeTensorsHeader {
             context.at(offset, name),
             "Tensor name \"" + name + "\" appears more than once in the header.",
             name);
+      }
+      if (entries.size() >= MAX_TENSORS) {
+        out.report(
+            "ST-014",
+            context.at(offset, name),
+            "The header describes more than "
+                + MAX_TENSORS
+                + " tensors; the rest of it was not analysed.",
+            name);
+        return;
       }
       if ("__metadata__".equals(name)) {
         metadata(p, value, offset);

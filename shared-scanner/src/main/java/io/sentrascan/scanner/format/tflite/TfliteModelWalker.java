@@ -20,6 +20,11 @@ final class TfliteModelWalker {
   /** Element counts past which a table of the model is implausible; the rest is malformed. */
   private static final long MAX_ITEMS = 10_000_000;
 
+  /**
+   * Operator codes per model; the schema defines about 200 builtins. Kept in arrays, so bounded.
+   */
+  private static final long MAX_OPERATOR_CODES = 100_000;
+
   private static final int MAX_STRING = 1024;
 
   /** TensorFlow ops that the Flex delegate can run and that touch files or run Python. */
@@ -75,7 +80,10 @@ final class TfliteModelWalker {
     }
     Vector codes = in.vector(model, 1, 4);
     long codeCount = codes == null ? 0 : codes.length();
-    check(codeCount, "operator codes");
+    if (codeCount > MAX_OPERATOR_CODES) {
+      throw new io.sentrascan.scanner.MalformedFileException(
+          "the model declares " + codeCount + " operator codes, more than any real model", -1);
+    }
     String[] customNames = new String[(int) codeCount];
     long[] customOffsets = new long[(int) codeCount];
     for (long i = 0; i < codeCount; i++) {

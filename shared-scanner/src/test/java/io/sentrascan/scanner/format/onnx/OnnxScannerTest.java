@@ -129,6 +129,97 @@ class OnnxScannerTest {
     }
   }
 
+  private static byte[] varint(long v) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while ((v & ~0x7fL) != 0) {
+      out.write((int) ((v & 0x7f) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] field(int number, byte[] value) {
+    return concat(varint((long) number << 3 | 2), varint(value.length), value);
+  }
+
+  /** prefix, then {@code zeros} zero bytes, then suffix; counts the bytes handed out. */
+  private static final class SparseModel implements io.sentrascan.scanner.Source {
+    final byte[] prefix;
+    final long zeros;
+    final byte[] suffix;
+    final java.util.concurrent.atomic.AtomicLong read =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    SparseModel(byte[] prefix, long zeros, byte[] suffix) {
+      this.prefix = prefix;
+      this.zeros = zeros;
+      this.suffix = suffix;
+    }
+
+    @Override
+    public long size() {
+      return prefix.length + zeros + suffix.length;
+    }
+
+    @Override
+    public String displayPath() {
+      return "big.onnx";
+    }
+
+    @Override
+    public int read(long position, byte[] buf, int off, int len) {
+      if (position >= size()) {
+        return -1;
+      }
+      int n = (int) Math.min(len, size() - position);
+      for (int i = 0; i < n; i++) {
+        long p = position + i;
+        buf[off + i] =
+            p < prefix.length
+                ? prefix[(int) p]
+                : p < prefix.length + zeros ? 0 : suffix[(int) (p - prefix.length - zeros)];
+      }
+      read.addAndGet(n);
+      return n;
+    }
+  }
+
+  @Test
+  void inlineTensorDataIsSkippedNotRead() {
+    long raw = 200_000_000L; // 50 M floats
+    byte[] tensorHead =
+        concat(
+            new byte[] {0x08},
+            varint(raw / 4),
+            new byte[] {0x10, 0x01},
+            field(8, new byte[] {'w'}),
+            varint(9 << 3 | 2),
+            varint(raw));
+    byte[] graphTail = field(2, "main".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    long tensorLength = tensorHead.length + raw;
+    byte[] graphHead = concat(varint(5 << 3 | 2), varint(tensorLength), tensorHead);
+    long graphLength = graphHead.length + raw + graphTail.length;
+    byte[] prefix =
+        concat(new byte[] {0x08, 0x08}, varint(7 << 3 | 2), varint(graphLength), graphHead);
+    byte[] suffix = concat(graphTail, field(8, new byte[] {0x10, 0x0d}));
+    SparseModel big = new SparseModel(prefix, raw, suffix);
+    FileResult file = ScanEngine.defaults().withDigests(List.of()).scanSource(big).get(0);
+    assertThat(file.scanner()).isEqualTo("onnx");
+    assertThat(file.findings()).isEmpty();
+    assertThat(file.properties().get("onnx.opset")).containsExactly("ai.onnx:13");
+    assertThat(big.read.get()).isLessThan(1 << 20);
+    System.out.printf("onnx: read %d of %d bytes%n", big.read.get(), big.size());
+  }
+
   @Test
   void otherProtobufsAndRandomBytesAreNotClaimed() throws IOException {
     OnnxScanner scanner = new OnnxScanner();

@@ -163,6 +163,24 @@ class SafeTensorsScannerTest {
   }
 
   @Test
+  void hugeTensorCountsStopAtTheCap() {
+    StringBuilder h = new StringBuilder("{");
+    for (int i = 0; i <= SafeTensorsHeader.MAX_TENSORS; i++) {
+      h.append(i == 0 ? "" : ",")
+          .append("\"t")
+          .append(i)
+          .append("\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[")
+          .append(i)
+          .append(',')
+          .append(i + 1)
+          .append("]}");
+    }
+    FileResult file = scanBytes(file(h.append('}').toString(), SafeTensorsHeader.MAX_TENSORS + 1));
+    assertThat(only(file, "ST-014").location().context()).isEqualTo("t200000");
+    assertThat(file.properties().get("safetensors.tensors")).containsExactly("200000");
+  }
+
+  @Test
   void otherBytesAreNotClaimed() {
     FileResult text = scanBytes("{\"just\": \"json\"}".getBytes(StandardCharsets.UTF_8));
     assertThat(text.scanner()).isNotEqualTo("safetensors");

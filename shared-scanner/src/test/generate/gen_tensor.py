@@ -474,6 +474,12 @@ def gen_tflite():
         tflite_model([op_code(FULLY_CONNECTED), op_code(RELU)], bad_ops, tensors, buffers, meta),
         ["TFL-003"],
     )
+    lying_shape = tensors[:1] + [tensor("weights", [16, 4], 1)] + tensors[2:]
+    f.write(
+        "malformed-tensor-size-mismatch.tflite",
+        tflite_model([op_code(FULLY_CONNECTED), op_code(RELU)], ops, lying_shape, buffers, meta),
+        ["TFL-005"],
+    )
     benign = tflite_model([op_code(FULLY_CONNECTED), op_code(RELU)], ops, tensors, buffers, meta)
     f.write("malformed-truncated.tflite", benign[: len(benign) // 2], ["CORE-001"])
     lying = bytearray(benign)

@@ -5,6 +5,7 @@ import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Scanner;
 import io.sentrascan.scanner.Source;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * ONNX models. The protobuf is walked on the wire (no generated classes, no protobuf runtime):
@@ -17,7 +18,7 @@ public final class OnnxScanner implements Scanner {
   private static final int[] MODEL_FIELD_WIRE_TYPES = new int[27];
 
   static {
-    java.util.Arrays.fill(MODEL_FIELD_WIRE_TYPES, -1);
+    Arrays.fill(MODEL_FIELD_WIRE_TYPES, -1);
     MODEL_FIELD_WIRE_TYPES[1] = 0; // ir_version
     MODEL_FIELD_WIRE_TYPES[5] = 0; // model_version
     for (int f : new int[] {2, 3, 4, 6, 7, 8, 14, 20, 25, 26}) {

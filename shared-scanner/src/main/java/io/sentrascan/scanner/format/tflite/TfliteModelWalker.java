@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.format.tflite;
 
+import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.format.tflite.FlatBufferReader.Table;
@@ -7,6 +8,7 @@ import io.sentrascan.scanner.format.tflite.FlatBufferReader.Vector;
 import java.io.IOException;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Walks a TFLite Model table (tensorflow/lite/schema/schema.fbs): operator codes, every subgraph's
@@ -26,6 +28,12 @@ final class TfliteModelWalker {
   private static final long MAX_OPERATOR_CODES = 100_000;
 
   private static final int MAX_STRING = 1024;
+
+  /** Buffers whose sizes are kept for the tensor size check. */
+  private static final long MAX_SIZED_BUFFERS = 1_000_000;
+
+  /** Bytes per element of each TensorType; 0 where the size is not fixed. */
+  private static final int[] TYPE_BYTES = {4, 2, 4, 1, 8, 0, 1, 2, 8, 1, 8, 16, 8, 0, 0, 4, 2, 0};
 
   /** TensorFlow ops that the Flex delegate can run and that touch files or run Python. */
   static final Set<String> DANGEROUS_FLEX_OPS =
@@ -81,7 +89,7 @@ final class TfliteModelWalker {
     Vector codes = in.vector(model, 1, 4);
     long codeCount = codes == null ? 0 : codes.length();
     if (codeCount > MAX_OPERATOR_CODES) {
-      throw new io.sentrascan.scanner.MalformedFileException(
+      throw new MalformedFileException(
           "the model declares " + codeCount + " operator codes, more than any real model", -1);
     }
     String[] customNames = new String[(int) codeCount];
@@ -102,17 +110,22 @@ final class TfliteModelWalker {
     Vector buffers = in.vector(model, 4, 4);
     long bufferCount = buffers == null ? 0 : buffers.length();
     check(bufferCount, "buffers");
+    // Sizes are kept to check tensors against them, unless there are implausibly many buffers.
+    long[] bufferBytes = bufferCount <= MAX_SIZED_BUFFERS ? new long[(int) bufferCount] : null;
+    for (long b = 0; b < bufferCount; b++) {
+      context.checkDeadline();
+      long bytes = buffer(in.tableAt(buffers, b), b);
+      if (bufferBytes != null) {
+        bufferBytes[(int) b] = bytes;
+      }
+    }
     long[] uses = new long[(int) codeCount];
     Vector subgraphs = in.vector(model, 2, 4);
     long subgraphCount = subgraphs == null ? 0 : subgraphs.length();
     check(subgraphCount, "subgraphs");
     context.addProperty("tflite.subgraphs", Long.toString(subgraphCount));
     for (long s = 0; s < subgraphCount; s++) {
-      subgraph(in.tableAt(subgraphs, s), s, codeCount, bufferCount, uses);
-    }
-    for (long b = 0; b < bufferCount; b++) {
-      context.checkDeadline();
-      buffer(in.tableAt(buffers, b), b);
+      subgraph(in.tableAt(subgraphs, s), s, codeCount, bufferCount, bufferBytes, uses);
     }
     metadata(model, bufferCount);
     for (int i = 0; i < codeCount; i++) {
@@ -124,12 +137,18 @@ final class TfliteModelWalker {
 
   private static void check(long count, String what) throws IOException {
     if (count > MAX_ITEMS) {
-      throw new io.sentrascan.scanner.MalformedFileException(
+      throw new MalformedFileException(
           "the model declares " + count + " " + what + ", more than any real model", -1);
     }
   }
 
-  private void subgraph(Table g, long index, long codeCount, long bufferCount, long[] uses)
+  private void subgraph(
+      Table g,
+      long index,
+      long codeCount,
+      long bufferCount,
+      long @Nullable [] bufferBytes,
+      long[] uses)
       throws IOException {
     String where = "subgraph " + index;
     Vector tensors = in.vector(g, 0, 4);
@@ -152,6 +171,8 @@ final class TfliteModelWalker {
                 + bufferCount
                 + ".",
             "buffer " + buffer);
+      } else if (bufferBytes != null && buffer > 0 && bufferBytes[(int) buffer] > 0) {
+        tensorSize(tensor, bufferBytes[(int) buffer], where + " tensor " + t);
       }
     }
     Vector operators = in.vector(g, 3, 4);
@@ -208,8 +229,14 @@ final class TfliteModelWalker {
     }
   }
 
-  private void buffer(Table b, long index) throws IOException {
+  /**
+   * Checks that a buffer lies inside the file.
+   *
+   * @return its size in bytes, 0 when empty, -1 when it is outside the file
+   */
+  private long buffer(Table b, long index) throws IOException {
     String where = "buffer " + index;
+    long bytes = 0;
     long dataField = in.field(b, 0);
     if (dataField >= 0) {
       long start = in.u32(dataField) + dataField;
@@ -228,6 +255,9 @@ final class TfliteModelWalker {
                 + in.size()
                 + ".",
             "data at " + start + ", " + length + " bytes");
+        bytes = -1;
+      } else {
+        bytes = length;
       }
     }
     long offset = in.u64Field(b, 1, 0);
@@ -248,6 +278,53 @@ final class TfliteModelWalker {
               + in.size()
               + "-byte file.",
           "offset " + Long.toUnsignedString(offset) + ", size " + Long.toUnsignedString(size));
+      return -1;
+    }
+    return Long.compareUnsigned(offset, 1) > 0 ? size : bytes;
+  }
+
+  /**
+   * Compares a constant tensor's shape and type with its buffer's size, as the interpreter does
+   * before using the data. Strings, resources, variants, 4-bit types and sparse tensors have no
+   * fixed size and are skipped.
+   */
+  private void tensorSize(Table tensor, long bufferBytes, String where) throws IOException {
+    int type = in.i8Field(tensor, 1, 0);
+    int bytes = type >= 0 && type < TYPE_BYTES.length ? TYPE_BYTES[type] : 0;
+    if (bytes == 0 || in.field(tensor, 6) >= 0) {
+      return;
+    }
+    Vector shape = in.vector(tensor, 0, 4);
+    long elements = 1;
+    long dims = shape == null ? 0 : Math.min(shape.length(), 64);
+    StringBuilder text = new StringBuilder("[");
+    for (long i = 0; i < dims; i++) {
+      int d = in.i32(shape.start() + 4 * i);
+      text.append(i == 0 ? "" : ", ").append(d);
+      if (d < 0) {
+        return; // a dynamic dimension: the size is only known at run time
+      }
+      elements = elements > Long.MAX_VALUE / Math.max(1, d) ? Long.MAX_VALUE : elements * d;
+    }
+    text.append(']');
+    long expected = elements > Long.MAX_VALUE / bytes ? Long.MAX_VALUE : elements * bytes;
+    if (expected != bufferBytes) {
+      String name = in.string(tensor, 3, MAX_STRING);
+      out.report(
+          "TFL-005",
+          context.at(tensor.pos(), where + (name == null ? "" : " " + name)),
+          "Tensor "
+              + (name == null ? "" : "\"" + name + "\" ")
+              + "has shape "
+              + text
+              + " of type "
+              + type
+              + " ("
+              + (expected == Long.MAX_VALUE ? "overflowing" : expected + " bytes")
+              + ") but its buffer holds "
+              + bufferBytes
+              + " bytes.",
+          "shape " + text + ", buffer " + bufferBytes + " bytes");
     }
   }
 

@@ -70,6 +70,14 @@ class TfliteScannerTest {
   }
 
   @Test
+  void constantTensorsMustFitTheirBuffers() throws IOException {
+    Finding f = only(scan("malformed-tensor-size-mismatch.tflite"), "TFL-005");
+    assertThat(f.severity()).isEqualTo(Severity.HIGH);
+    assertThat(f.location().context()).isEqualTo("subgraph 0 tensor 1 weights");
+    assertThat(f.evidence()).isEqualTo("shape [16, 4], buffer 32 bytes");
+  }
+
+  @Test
   void truncatedAndLyingFilesAreMalformed() throws IOException {
     for (String name : List.of("malformed-truncated.tflite", "malformed-root-offset.tflite")) {
       FileResult file = scan(name);

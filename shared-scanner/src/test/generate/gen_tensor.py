@@ -3,11 +3,13 @@
 
 SafeTensors files are assembled by hand (the format is 8 bytes + JSON + data, and hostile layouts
 need lying fields). ONNX models are built with Debian's python3-onnx (onnx.helper) and some are
-then cut or patched. TensorFlow is not available, so TFLite flatbuffers are built by a minimal
+then cut or patched; one is a real torch.onnx.export (python3-torch). TensorFlow is not available, so TFLite flatbuffers are built by a minimal
 flatbuffer writer below (FlatBuf), following tensorflow/lite/schema/schema.fbs.
 
 Every output is deterministic. The file name says the verdict FixtureCorpusTest expects: benign-*,
 malicious-*, malformed-*; expected-rules.json in each folder lists the rule ids a fixture must give.
+suspicious-* files have only MEDIUM findings (a warning, verdict PASS), which fits none of those
+verdicts: the corpus test skips them and the scanner unit tests check them.
 """
 import json
 import pickle

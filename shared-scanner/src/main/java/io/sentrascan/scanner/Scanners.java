@@ -16,6 +16,9 @@ public final class Scanners {
         new io.sentrascan.scanner.format.pytorch.PyTorchScanner(),
         new io.sentrascan.scanner.format.numpy.NpzScanner(),
         new io.sentrascan.scanner.format.numpy.NpyScanner(),
+        new io.sentrascan.scanner.format.safetensors.SafeTensorsScanner(),
+        new io.sentrascan.scanner.format.onnx.OnnxScanner(),
+        new io.sentrascan.scanner.format.tflite.TfliteScanner(),
         new io.sentrascan.scanner.format.pickle.PickleScanner(),
         // containers
         new io.sentrascan.scanner.container.SevenZScanner(),

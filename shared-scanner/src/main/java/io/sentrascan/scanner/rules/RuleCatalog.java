@@ -21,7 +21,13 @@ public final class RuleCatalog {
   /** The rule files, one per area. A new area adds one line here. */
   static final List<String> RESOURCES =
       List.of(
-          "core.json", "pickle.json", "pytorch.json", "numpy.json", "archive.json", "tensor.json");
+          "core.json", // the engine: integrity and resource limits
+          "pickle.json", // pickle analysis
+          "pytorch.json", // PyTorch and TorchScript
+          "numpy.json", // NumPy arrays
+          "archive.json", // containers
+          "tensor.json" // SafeTensors, ONNX, TensorFlow Lite
+          );
 
   private static final RuleCatalog DEFAULT = load();
 

@@ -36,6 +36,11 @@ public final class OnnxScanner implements Scanner {
     return "1.0.0";
   }
 
+  @Override
+  public String description() {
+    return "ONNX (ModelProto structure, walked on the protobuf wire format): custom-domain operators, model-local functions, external-data paths that are absolute or escape the folder, tensor sizes against their data, nested If/Loop/Scan graphs within a depth limit.";
+  }
+
   /**
    * ONNX has no magic. A serialized ModelProto starts with ir_version (field 1, written first as
    * the lowest field number), followed only by ModelProto fields, and reaches graph (7) or

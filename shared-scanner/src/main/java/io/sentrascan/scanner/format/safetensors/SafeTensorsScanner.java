@@ -33,6 +33,11 @@ public final class SafeTensorsScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "SafeTensors (8-byte header length, then a JSON header): header length bounds, JSON validity, dtypes, shape × dtype against offsets, overlaps, gaps, duplicates, metadata types and content, trailing bytes (searched for pickles); tensor data never read.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     if (probe.headLength() < 10 || probe.byteAt(8) != '{') {
       return false;

@@ -24,6 +24,11 @@ public final class TfliteScanner implements Scanner {
   }
 
   @Override
+  public String description() {
+    return "TensorFlow Lite (flatbuffer with identifier `TFL3`): custom and Flex operators (file and Python ops rated higher), buffer and index bounds, constant tensor sizes against their buffers.";
+  }
+
+  @Override
   public boolean supports(Probe probe) {
     return probe.size() >= 12
         && probe.startsWithAt(4, (byte) 'T', (byte) 'F', (byte) 'L', (byte) '3');

@@ -1,0 +1,150 @@
+package io.sentrascan.scanner.code;
+
+import io.sentrascan.scanner.code.PythonToken.Kind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A lightweight Python tokenizer: enough to tell code from comments and string literals, to follow
+ * dotted names and calls, and to find statement boundaries. It never fails: unterminated strings
+ * end at the end of the text (or line), unknown characters are operators. Source is never run.
+ */
+final class PythonTokenizer {
+  /** Tokens kept per text at most. */
+  static final int MAX_TOKENS = 2_000_000;
+
+  private PythonTokenizer() {}
+
+  static List<PythonToken> tokenize(CharSequence src) {
+    List<PythonToken> out = new ArrayList<>();
+    int n = src.length();
+    int i = 0;
+    int depth = 0;
+    while (i < n && out.size() < MAX_TOKENS) {
+      char c = src.charAt(i);
+      if (c == '#') {
+        while (i < n && src.charAt(i) != '\n') {
+          i++;
+        }
+      } else if (c == '\\'
+          && i + 1 < n
+          && (src.charAt(i + 1) == '\n' || src.charAt(i + 1) == '\r')) {
+        i += 2; // line continuation
+      } else if (c == '\n' || c == '\r') {
+        if (depth == 0 && !out.isEmpty() && out.get(out.size() - 1).kind() != Kind.NEWLINE) {
+          out.add(new PythonToken(Kind.NEWLINE, "\n", i, false));
+        }
+        i++;
+      } else if (c == ';') {
+        out.add(new PythonToken(Kind.NEWLINE, ";", i, false));
+        i++;
+      } else if (Character.isWhitespace(c)) {
+        i++;
+      } else if (c == '\'' || c == '"') {
+        i = string(src, i, i, out);
+      } else if (Character.isJavaIdentifierStart(c) && c != '$') {
+        int start = i;
+        while (i < n && Character.isJavaIdentifierPart(src.charAt(i)) && src.charAt(i) != '$') {
+          i++;
+        }
+        if (i < n && (src.charAt(i) == '\'' || src.charAt(i) == '"') && isPrefix(src, start, i)) {
+          i = string(src, start, i, out);
+        } else {
+          out.add(new PythonToken(Kind.NAME, src.subSequence(start, i).toString(), start, false));
+        }
+      } else if (Character.isDigit(c)) {
+        int start = i;
+        while (i < n && (Character.isLetterOrDigit(src.charAt(i)) || src.charAt(i) == '_')) {
+          i++;
+        }
+        if (i < n && src.charAt(i) == '.') {
+          i++;
+          while (i < n && (Character.isLetterOrDigit(src.charAt(i)) || src.charAt(i) == '_')) {
+            i++;
+          }
+        }
+        out.add(new PythonToken(Kind.NUMBER, src.subSequence(start, i).toString(), start, false));
+      } else {
+        if (c == '(' || c == '[' || c == '{') {
+          depth++;
+        } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+          depth--;
+        }
+        String op = String.valueOf(c);
+        if (i + 1 < n && src.charAt(i + 1) == '=' && "=!<>+-*/%&|^:".indexOf(c) >= 0) {
+          op = src.subSequence(i, i + 2).toString();
+        }
+        out.add(new PythonToken(Kind.OP, op, i, false));
+        i += op.length();
+      }
+    }
+    markDocstrings(out);
+    return out;
+  }
+
+  private static boolean isPrefix(CharSequence src, int start, int end) {
+    if (end - start > 2) {
+      return false;
+    }
+    for (int k = start; k < end; k++) {
+      if ("rRbBuUfF".indexOf(src.charAt(k)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Reads a string literal whose quote is at {@code quote}; returns the index after it. */
+  private static int string(CharSequence src, int start, int quote, List<PythonToken> out) {
+    int n = src.length();
+    char q = src.charAt(quote);
+    boolean triple = quote + 2 < n && src.charAt(quote + 1) == q && src.charAt(quote + 2) == q;
+    int i = quote + (triple ? 3 : 1);
+    while (i < n) {
+      char c = src.charAt(i);
+      if (c == '\\') {
+        i += 2;
+      } else if (triple) {
+        if (c == q && i + 2 < n && src.charAt(i + 1) == q && src.charAt(i + 2) == q) {
+          i += 3;
+          break;
+        }
+        i++;
+      } else if (c == q) {
+        i++;
+        break;
+      } else if (c == '\n') {
+        break; // unterminated single-line string
+      } else {
+        i++;
+      }
+    }
+    i = Math.min(i, n);
+    out.add(new PythonToken(Kind.STRING, src.subSequence(start, i).toString(), start, false));
+    return i;
+  }
+
+  /** A string that is a whole statement (after a newline, before a newline) is a docstring. */
+  private static void markDocstrings(List<PythonToken> tokens) {
+    for (int k = 0; k < tokens.size(); k++) {
+      PythonToken t = tokens.get(k);
+      if (t.kind() != Kind.STRING) {
+        continue;
+      }
+      int last = k;
+      while (last + 1 < tokens.size() && tokens.get(last + 1).kind() == Kind.STRING) {
+        last++; // implicit concatenation
+      }
+      boolean startsStatement = k == 0 || tokens.get(k - 1).kind() == Kind.NEWLINE;
+      boolean endsStatement =
+          last + 1 >= tokens.size() || tokens.get(last + 1).kind() == Kind.NEWLINE;
+      if (startsStatement && endsStatement) {
+        for (int j = k; j <= last; j++) {
+          PythonToken s = tokens.get(j);
+          tokens.set(j, new PythonToken(Kind.STRING, s.text(), s.start(), true));
+        }
+      }
+      k = last;
+    }
+  }
+}

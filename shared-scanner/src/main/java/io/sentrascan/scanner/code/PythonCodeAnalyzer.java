@@ -27,6 +27,15 @@ public final class PythonCodeAnalyzer {
   /** Findings per analysed text at most. */
   public static final int MAX_FINDINGS = 100;
 
+  /**
+   * Tokens searched for a call's closing parenthesis; bounds the work on deeply nested or
+   * unterminated calls.
+   */
+  private static final int MAX_ARGUMENT_TOKENS = 4096;
+
+  /** Catalog calls whose arguments are examined per text at most. */
+  private static final int MAX_CHECKED_CALLS = 5000;
+
   private static final int MIN_BLOB_CHARS = 200;
   private static final int MIN_ESCAPED_BYTES = 64;
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=_\\-\\s\\\\n]+");
@@ -64,6 +73,7 @@ public final class PythonCodeAnalyzer {
     List<PythonToken> tokens = PythonTokenizer.tokenize(code);
     Run run = new Run(code, context, new TextLocator(code, base), secrets);
     Map<String, String> aliases = imports(tokens);
+    int checked = 0;
     for (int k = 0; k < tokens.size() && run.count < MAX_FINDINGS; k++) {
       PythonToken t = tokens.get(k);
       if (t.kind() == Kind.STRING) {
@@ -86,9 +96,14 @@ public final class PythonCodeAnalyzer {
         name.append('.').append(tokens.get(e + 2).text());
         e += 2;
       }
-      if (e + 1 < tokens.size() && tokens.get(e + 1).is("(")) {
-        int close = matching(tokens, e + 1);
-        call(resolve(name.toString(), aliases), t, tokens.subList(e + 2, close), run);
+      if (e + 1 < tokens.size() && tokens.get(e + 1).is("(") && checked < MAX_CHECKED_CALLS) {
+        String qualified = resolve(name.toString(), aliases);
+        Optional<PythonCallCatalog.Call> known = catalog.lookup(qualified);
+        if (known.isPresent()) {
+          checked++;
+          int close = matching(tokens, e + 1);
+          call(qualified, known.get(), t, tokens.subList(e + 2, close), run);
+        }
       }
       k = e;
     }
@@ -117,22 +132,14 @@ public final class PythonCodeAnalyzer {
       count++;
       Severity s = severity != null ? severity : RuleCatalog.defaults().rule(ruleId).severity();
       Location at = locator.at(index);
-      String line =
-          code.subSequence(locator.lineStart(index), locator.lineEnd(index)).toString().strip();
-      if (line.length() > 300) {
-        int col = Math.max(0, Math.min(line.length() - 300, locator.column(index) - 100));
-        line = line.substring(col, col + 300);
-      }
+      int from = Math.max(locator.lineStart(index), index - 100);
+      String line = code.subSequence(from, locator.lineEnd(index, 200)).toString().strip();
       context.report(ruleId, s, at, description + " (" + at.context() + ").", secrets.redact(line));
     }
   }
 
-  private void call(String name, PythonToken at, List<PythonToken> args, Run run) {
-    Optional<PythonCallCatalog.Call> found = catalog.lookup(name);
-    if (found.isEmpty()) {
-      return;
-    }
-    PythonCallCatalog.Call c = found.get();
+  private void call(
+      String name, PythonCallCatalog.Call c, PythonToken at, List<PythonToken> args, Run run) {
     Severity severity = c.severity();
     String what = "calls " + name + "()";
     switch (c.kind()) {
@@ -296,9 +303,11 @@ public final class PythonCodeAnalyzer {
     }
   }
 
+  /** The closing parenthesis, or where the search gave up: arguments longer than that are cut. */
   private static int matching(List<PythonToken> tokens, int open) {
     int depth = 0;
-    for (int i = open; i < tokens.size(); i++) {
+    int limit = Math.min(tokens.size(), open + MAX_ARGUMENT_TOKENS);
+    for (int i = open; i < limit; i++) {
       PythonToken t = tokens.get(i);
       if (t.is("(") || t.is("[") || t.is("{")) {
         depth++;
@@ -309,7 +318,7 @@ public final class PythonCodeAnalyzer {
         }
       }
     }
-    return tokens.size();
+    return limit;
   }
 
   private static String resolve(String dotted, Map<String, String> aliases) {

@@ -267,12 +267,12 @@ public final class TextFindings {
   private static String evidence(
       CharSequence text, TextMatch m, List<TextMatch> all, TextLocator locator) {
     int from = Math.max(locator.lineStart(m.start()), m.start() - EVIDENCE_CONTEXT);
+    from = Math.min(from, m.start());
     // Nothing after a secret: the rest of a key block or a JSON string may be more of the secret.
     int to =
         m.ruleId().startsWith("SEC-")
             ? m.end()
-            : Math.max(
-                m.end(), Math.min(locator.lineEnd(m.valueEnd()), m.end() + EVIDENCE_CONTEXT));
+            : Math.max(m.end(), locator.lineEnd(m.end(), EVIDENCE_CONTEXT));
     for (TextMatch o : all) {
       if (o.valueStart() < to && o.valueEnd() > from) {
         from = Math.min(from, o.valueStart());

@@ -43,10 +43,14 @@ public final class TextLocator {
     return lineStarts[line(index) - 1];
   }
 
-  /** Index of the line break ending the line holding {@code index}, or the text length. */
-  public int lineEnd(int index) {
+  /**
+   * Index of the line break ending the line holding {@code index}, or the text length, looking at
+   * most {@code maxChars} ahead (a minified file can be one huge line).
+   */
+  public int lineEnd(int index, int maxChars) {
     int i = Math.max(0, index);
-    while (i < text.length() && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+    int limit = (int) Math.min(text.length(), (long) i + maxChars);
+    while (i < limit && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
       i++;
     }
     return i;

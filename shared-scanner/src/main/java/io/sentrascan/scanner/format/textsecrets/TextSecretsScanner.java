@@ -75,8 +75,11 @@ public final class TextSecretsScanner implements Scanner {
 
   @Override
   public void scan(Source source, ScanContext context) throws IOException {
-    String ext = Probe.of(source).extension();
-    context.setFormat(ext.isEmpty() ? "text" : "text/" + ext);
+    String path = source.displayPath();
+    String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    int dot = name.lastIndexOf('.');
+    context.setFormat(
+        dot <= 0 ? "text" : "text/" + name.substring(dot + 1).toLowerCase(Locale.ROOT));
     String content = TextSniff.read(source, MAX_BYTES);
     if (source.size() > MAX_BYTES) {
       context.error("only the first " + MAX_BYTES + " bytes were scanned for secrets");

@@ -29,7 +29,8 @@ final class PythonTokenizer {
       } else if (c == '\\'
           && i + 1 < n
           && (src.charAt(i + 1) == '\n' || src.charAt(i + 1) == '\r')) {
-        i += 2; // line continuation
+        // line continuation, also with a Windows line break
+        i += src.charAt(i + 1) == '\r' && i + 2 < n && src.charAt(i + 2) == '\n' ? 3 : 2;
       } else if (c == '\n' || c == '\r') {
         if (depth == 0 && !out.isEmpty() && out.get(out.size() - 1).kind() != Kind.NEWLINE) {
           out.add(new PythonToken(Kind.NEWLINE, "\n", i, false));

@@ -52,7 +52,7 @@ record FrontMatter(
         continue;
       }
       boolean indented = Character.isWhitespace(line.charAt(0));
-      Matcher item = ITEM.matcher(line);
+      Matcher item = ITEM.matcher(line.stripTrailing());
       if (!indented && !line.startsWith("-")) {
         Matcher kv = KEY.matcher(line.stripTrailing());
         if (!kv.matches()) {

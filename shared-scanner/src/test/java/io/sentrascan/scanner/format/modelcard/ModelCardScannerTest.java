@@ -75,6 +75,14 @@ class ModelCardScannerTest {
   }
 
   @Test
+  void windowsLineBreaksAreRead() {
+    FileResult file =
+        scan("README.md", "---\r\nlicense: mit\r\ndatasets:\r\n- a\r\n---\r\n# Intended uses\r\n");
+    assertThat(file.properties().get("card.datasets")).containsExactly("a");
+    assertThat(file.findings()).extracting(Finding::ruleId).containsExactly("CARD-002", "CARD-005");
+  }
+
+  @Test
   void headingsInsideCodeFencesAreNotSections() {
     FileResult file = scan("README.md", "```\n# Intended uses\n# Limitations\n```\n");
     assertThat(file.findings()).extracting(Finding::ruleId).contains("CARD-004", "CARD-005");

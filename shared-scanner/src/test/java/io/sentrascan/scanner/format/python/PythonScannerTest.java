@@ -104,6 +104,13 @@ class PythonScannerTest {
   }
 
   @Test
+  void windowsLineBreaksAndContinuationsKeepStatementsApart() {
+    assertThat(rules("import os\r\nx = 1 + \\\r\n    2\r\nos.system(cmd)\r\n"))
+        .containsExactly("PY-002 HIGH");
+    assertThat(rules("\"\"\"Doc with eval(x).\"\"\"\r\nimport re\r\n")).isEmpty();
+  }
+
+  @Test
   void findingsPointAtLineColumnAndByteOffset() {
     FileResult file = scan("m.py", "import os\n\ndef run():\n    os.system('id')\n");
     Finding f = file.findings().get(0);

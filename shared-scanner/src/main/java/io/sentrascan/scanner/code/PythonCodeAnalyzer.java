@@ -71,8 +71,8 @@ public final class PythonCodeAnalyzer {
    */
   public int analyze(CharSequence code, ScanContext context, Location base, TextFindings secrets) {
     List<PythonToken> tokens = PythonTokenizer.tokenize(code);
-    Run run = new Run(code, context, new TextLocator(code, base), secrets);
     Map<String, String> aliases = imports(tokens);
+    Run run = new Run(code, context, new TextLocator(code, base), secrets, aliases);
     int checked = 0;
     for (int k = 0; k < tokens.size() && run.count < MAX_FINDINGS; k++) {
       PythonToken t = tokens.get(k);
@@ -116,13 +116,20 @@ public final class PythonCodeAnalyzer {
     final ScanContext context;
     final TextLocator locator;
     final TextFindings secrets;
+    final Map<String, String> aliases;
     int count;
 
-    Run(CharSequence code, ScanContext context, TextLocator locator, TextFindings secrets) {
+    Run(
+        CharSequence code,
+        ScanContext context,
+        TextLocator locator,
+        TextFindings secrets,
+        Map<String, String> aliases) {
       this.code = code;
       this.context = context;
       this.locator = locator;
       this.secrets = secrets;
+      this.aliases = aliases;
     }
 
     void report(String ruleId, @Nullable Severity severity, int index, String description) {
@@ -155,6 +162,17 @@ public final class PythonCodeAnalyzer {
           severity = Severity.HIGH;
           what += " to import " + module;
         }
+      }
+      case "getattr" -> {
+        // getattr(os, "sys" + "tem") hides the name of a dangerous function from text search.
+        if (args.isEmpty() || args.get(0).kind() != Kind.NAME) {
+          return;
+        }
+        String target = resolve(args.get(0).text(), run.aliases);
+        if (!target.equals("__builtins__") && !catalog.isDangerousModule(target)) {
+          return;
+        }
+        what += " on " + target;
       }
       case "torch-load" -> {
         if (keywordIs(args, "weights_only", "True")) {

@@ -64,6 +64,10 @@ class PythonScannerTest {
     assertThat(rules("import os\nos.execvp('sh', ['sh'])\n")).containsExactly("PY-002 HIGH");
     assertThat(rules("m = __import__(name)\n")).containsExactly("PY-003 MEDIUM");
     assertThat(rules("__import__('subprocess')\n")).containsExactly("PY-003 HIGH");
+    assertThat(rules("import os as o\ngetattr(o, 'sys' + 'tem')('id')\n"))
+        .containsExactly("PY-003 HIGH");
+    assertThat(rules("getattr(__builtins__, 'ev' + 'al')\n")).containsExactly("PY-003 HIGH");
+    assertThat(rules("getattr(config, 'hidden_size', 64)\n")).isEmpty();
   }
 
   @Test

@@ -66,6 +66,8 @@ public final class NotebookScanner implements Scanner {
               + "|\\b(?:curl|wget)\\b[^|\\n]*\\|\\s*(?:sudo\\s+)?python[0-9.]*\\b"
               + "|\\b(?:ba)?sh\\s+(?:-c\\s+)?[\"']?(?:\\$\\(|<\\()\\s*(?:curl|wget)\\b");
 
+  private static final Pattern ANSI = Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]");
+
   private static final ObjectMapper MAPPER =
       new ObjectMapper(
           JsonFactory.builder()
@@ -218,7 +220,7 @@ public final class NotebookScanner implements Scanner {
   private void outputText(JsonNode output, ScanContext context, Location base) {
     String type = output.path("output_type").asText();
     switch (type) {
-      case "stream" -> text.scan(joined(output.path("text")), context, base);
+      case "stream" -> text.scan(withoutAnsi(joined(output.path("text"))), context, base);
       case "error" -> {
         StringBuilder sb = new StringBuilder();
         sb.append(output.path("ename").asText())
@@ -227,7 +229,7 @@ public final class NotebookScanner implements Scanner {
         for (JsonNode line : output.path("traceback")) {
           sb.append('\n').append(line.asText());
         }
-        text.scan(sb, context, base);
+        text.scan(withoutAnsi(sb.toString()), context, base);
       }
       default -> {
         JsonNode data = output.path("data");
@@ -243,6 +245,17 @@ public final class NotebookScanner implements Scanner {
         }
       }
     }
+  }
+
+  /**
+   * Colour codes blanked out (same length, so columns stay right): tracebacks are full of them, and
+   * {@code ESC[0mAKIA...} would hide a key from patterns that need a boundary before it.
+   */
+  static String withoutAnsi(String s) {
+    if (s.indexOf('\u001b') < 0) {
+      return s;
+    }
+    return ANSI.matcher(s).replaceAll(m -> " ".repeat(m.group().length()));
   }
 
   /** Notebook text is a string or a list of strings (lines with their line breaks). */

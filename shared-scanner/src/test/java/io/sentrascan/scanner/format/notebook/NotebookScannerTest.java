@@ -132,6 +132,22 @@ class NotebookScannerTest {
   }
 
   @Test
+  void colourCodesInTracebacksDoNotHideKeys() {
+    ObjectNode error =
+        JSON.createObjectNode()
+            .put("output_type", "error")
+            .put("ename", "KeyError")
+            .put("evalue", "x");
+    error.putArray("traceback").add("\u001b[0;31mKeyError\u001b[0m" + AWS_ID + "\u001b[0m");
+    FileResult file = scan(notebook("python", cell("code", "f()\n", error)));
+    assertThat(file.findings())
+        .extracting(Finding::ruleId, f -> f.location().context())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "SEC-001", "cells[0].outputs[0] line 2, column 20"));
+  }
+
+  @Test
   void codeOfOtherKernelsIsNotReadAsPython() {
     FileResult file = scan(notebook("r", cell("code", "eval(parse(text = x))\n")));
     assertThat(file.findings()).isEmpty();

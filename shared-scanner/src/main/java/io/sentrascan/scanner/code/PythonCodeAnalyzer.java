@@ -266,7 +266,7 @@ public final class PythonCodeAnalyzer {
         return;
       }
     }
-    if (!t.isBytes() && CODE_IN_STRING.matcher(value).find()) {
+    if (!t.isBytes() && !t.isFormatted() && CODE_IN_STRING.matcher(value).find()) {
       run.report("PY-009", null, t.start(), "A string literal holds code text");
     }
   }

@@ -47,8 +47,17 @@ record PythonToken(Kind kind, String text, int start, boolean docstring) {
 
   /** True for b"" and rb"" literals. */
   boolean isBytes() {
+    return hasPrefix('b');
+  }
+
+  /** True for f-strings, whose expressions are code (tokenized after this token). */
+  boolean isFormatted() {
+    return hasPrefix('f');
+  }
+
+  private boolean hasPrefix(char lower) {
     for (int i = 0; i < text.length() && text.charAt(i) != '\'' && text.charAt(i) != '"'; i++) {
-      if (text.charAt(i) == 'b' || text.charAt(i) == 'B') {
+      if (Character.toLowerCase(text.charAt(i)) == lower) {
         return true;
       }
     }

@@ -15,10 +15,20 @@ final class PythonTokenizer {
 
   private PythonTokenizer() {}
 
+  /** How deep f-strings inside f-string expressions are followed. */
+  private static final int MAX_FSTRING_DEPTH = 4;
+
   static List<PythonToken> tokenize(CharSequence src) {
     List<PythonToken> out = new ArrayList<>();
-    int n = src.length();
-    int i = 0;
+    tokenize(src, 0, src.length(), 0, out);
+    markDocstrings(out);
+    return out;
+  }
+
+  /** Tokenizes {@code src[from, n)}; positions are indexes into the whole {@code src}. */
+  private static void tokenize(
+      CharSequence src, int from, int n, int fstringDepth, List<PythonToken> out) {
+    int i = from;
     int depth = 0;
     while (i < n && out.size() < MAX_TOKENS) {
       char c = src.charAt(i);
@@ -42,14 +52,14 @@ final class PythonTokenizer {
       } else if (Character.isWhitespace(c)) {
         i++;
       } else if (c == '\'' || c == '"') {
-        i = string(src, i, i, out);
+        i = string(src, i, i, n, fstringDepth, out);
       } else if (Character.isJavaIdentifierStart(c) && c != '$') {
         int start = i;
         while (i < n && Character.isJavaIdentifierPart(src.charAt(i)) && src.charAt(i) != '$') {
           i++;
         }
         if (i < n && (src.charAt(i) == '\'' || src.charAt(i) == '"') && isPrefix(src, start, i)) {
-          i = string(src, start, i, out);
+          i = string(src, start, i, n, fstringDepth, out);
         } else {
           out.add(new PythonToken(Kind.NAME, src.subSequence(start, i).toString(), start, false));
         }
@@ -79,8 +89,6 @@ final class PythonTokenizer {
         i += op.length();
       }
     }
-    markDocstrings(out);
-    return out;
   }
 
   private static boolean isPrefix(CharSequence src, int start, int end) {
@@ -95,9 +103,12 @@ final class PythonTokenizer {
     return true;
   }
 
-  /** Reads a string literal whose quote is at {@code quote}; returns the index after it. */
-  private static int string(CharSequence src, int start, int quote, List<PythonToken> out) {
-    int n = src.length();
+  /**
+   * Reads a string literal whose quote is at {@code quote}; returns the index after it. The
+   * expressions of an f-string are code that runs: their tokens follow the string's token.
+   */
+  private static int string(
+      CharSequence src, int start, int quote, int n, int fstringDepth, List<PythonToken> out) {
     char q = src.charAt(quote);
     boolean triple = quote + 2 < n && src.charAt(quote + 1) == q && src.charAt(quote + 2) == q;
     int i = quote + (triple ? 3 : 1);
@@ -122,7 +133,51 @@ final class PythonTokenizer {
     }
     i = Math.min(i, n);
     out.add(new PythonToken(Kind.STRING, src.subSequence(start, i).toString(), start, false));
+    if (fstringDepth < MAX_FSTRING_DEPTH && isFString(src, start, quote)) {
+      int bodyEnd = Math.max(quote + 1, i - (triple ? 3 : 1));
+      fstringExpressions(src, quote + (triple ? 3 : 1), bodyEnd, fstringDepth + 1, out);
+    }
     return i;
+  }
+
+  private static boolean isFString(CharSequence src, int start, int quote) {
+    for (int k = start; k < quote; k++) {
+      if (src.charAt(k) == 'f' || src.charAt(k) == 'F') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Tokenizes each braced expression of an f-string body; a doubled brace is a literal brace. */
+  private static void fstringExpressions(
+      CharSequence src, int from, int to, int fstringDepth, List<PythonToken> out) {
+    int k = from;
+    while (k < to) {
+      char c = src.charAt(k);
+      if (c == '{' && k + 1 < to && src.charAt(k + 1) == '{') {
+        k += 2;
+      } else if (c == '{') {
+        int depth = 1;
+        int e = k + 1;
+        while (e < to && depth > 0) {
+          char d = src.charAt(e);
+          if (d == '{') {
+            depth++;
+          } else if (d == '}') {
+            depth--;
+          }
+          if (depth > 0) {
+            e++;
+          }
+        }
+        tokenize(src, k + 1, e, fstringDepth, out);
+        out.add(new PythonToken(Kind.NEWLINE, "}", Math.min(e, to - 1), false));
+        k = e + 1;
+      } else {
+        k++;
+      }
+    }
   }
 
   /** A string that is a whole statement (after a newline, before a newline) is a docstring. */

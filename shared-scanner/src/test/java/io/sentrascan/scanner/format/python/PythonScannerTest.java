@@ -115,6 +115,17 @@ class PythonScannerTest {
   }
 
   @Test
+  void expressionsInsideFStringsAreCode() {
+    assertThat(rules("import os\nmsg = f\"user {os.system('id')} done\"\n"))
+        .containsExactly("PY-002 HIGH");
+    assertThat(rules("x = f'{{os.system(1)}} {name!r:>10}'\n")).isEmpty();
+    assertThat(rules("x = f\"{f'{eval(s)}'}\"\n")).containsExactly("PY-001 HIGH");
+    assertThat(rules("x = \"{os.system('id')}\"\n")).containsExactly("PY-009 LOW");
+    FileResult file = scan("m.py", "import os\nv = f\"{os.popen('id').read()}\"\n");
+    assertThat(file.findings().get(0).location().context()).isEqualTo("line 2, column 8");
+  }
+
+  @Test
   void findingsPointAtLineColumnAndByteOffset() {
     FileResult file = scan("m.py", "import os\n\ndef run():\n    os.system('id')\n");
     Finding f = file.findings().get(0);

@@ -49,7 +49,7 @@ final class PythonTokenizer {
       } else if (c == ';') {
         out.add(new PythonToken(Kind.NEWLINE, ";", i, false));
         i++;
-      } else if (Character.isWhitespace(c)) {
+      } else if (Character.isWhitespace(c) || c == '\ufeff') {
         i++;
       } else if (c == '\'' || c == '"') {
         i = string(src, i, i, n, fstringDepth, out);

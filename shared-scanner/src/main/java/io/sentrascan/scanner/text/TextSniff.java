@@ -66,8 +66,8 @@ public final class TextSniff {
   }
 
   /**
-   * Reads at most {@code maxBytes} of the source as UTF-8 (malformed bytes become U+FFFD), without
-   * a leading byte-order mark.
+   * Reads at most {@code maxBytes} of the source as UTF-8 (malformed bytes become U+FFFD). A
+   * leading byte-order mark is kept as U+FEFF, so that {@link TextLocator} byte offsets stay exact.
    */
   public static String read(Source source, long maxBytes) throws IOException {
     int len = (int) Math.min(source.size(), Math.min(maxBytes, Integer.MAX_VALUE - 16));
@@ -78,7 +78,7 @@ public final class TextSniff {
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE)
             .decode(ByteBuffer.wrap(bytes));
-    return stripBom(chars.toString());
+    return chars.toString();
   }
 
   private static String stripBom(String s) {

@@ -25,7 +25,18 @@ record FrontMatter(
   private static final Pattern ITEM = Pattern.compile("^\\s*-\\s+(.*)$");
   static final int MAX_LINES = 10_000;
 
-  static FrontMatter parse(String text) {
+  static FrontMatter parse(String raw) {
+    // A byte-order mark stays in the text (for exact offsets) but is not part of the syntax.
+    if (!raw.startsWith("\ufeff")) {
+      return parseFrom(raw);
+    }
+    FrontMatter fm = parseFrom(raw.substring(1));
+    return fm.bodyStart() == 0
+        ? fm
+        : new FrontMatter(fm.values(), fm.bodyStart() + 1, fm.present(), fm.problem());
+  }
+
+  private static FrontMatter parseFrom(String text) {
     if (!text.startsWith("---")) {
       return new FrontMatter(Map.of(), 0, false, "");
     }

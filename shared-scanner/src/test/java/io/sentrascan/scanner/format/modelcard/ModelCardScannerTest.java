@@ -83,6 +83,19 @@ class ModelCardScannerTest {
   }
 
   @Test
+  void aByteOrderMarkDoesNotHideTheFrontMatterOrShiftOffsets() {
+    String card = "\ufeff---\nlicense: mit\n---\nmail jane.doe@university.edu\n";
+    FileResult file = scan("README.md", card);
+    assertThat(file.properties().get("card.license")).containsExactly("mit");
+    Finding mail =
+        file.findings().stream()
+            .filter(f -> f.ruleId().equals("PII-001"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mail.location().offset()).isEqualTo(3 + "---\nlicense: mit\n---\nmail ".length());
+  }
+
+  @Test
   void headingsInsideCodeFencesAreNotSections() {
     FileResult file = scan("README.md", "```\n# Intended uses\n# Limitations\n```\n");
     assertThat(file.findings()).extracting(Finding::ruleId).contains("CARD-004", "CARD-005");

@@ -112,6 +112,7 @@ class PythonScannerTest {
     assertThat(rules("import os\r\nx = 1 + \\\r\n    2\r\nos.system(cmd)\r\n"))
         .containsExactly("PY-002 HIGH");
     assertThat(rules("\"\"\"Doc with eval(x).\"\"\"\r\nimport re\r\n")).isEmpty();
+    assertThat(rules("\ufeffimport os as o\no.system(c)\n")).containsExactly("PY-002 HIGH");
   }
 
   @Test

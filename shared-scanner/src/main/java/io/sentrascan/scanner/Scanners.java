@@ -20,6 +20,10 @@ public final class Scanners {
         new io.sentrascan.scanner.format.onnx.OnnxScanner(),
         new io.sentrascan.scanner.format.tflite.TfliteScanner(),
         new io.sentrascan.scanner.format.pickle.PickleScanner(),
+        new io.sentrascan.scanner.format.notebook.NotebookScanner(),
+        new io.sentrascan.scanner.format.modelcard.ModelCardScanner(),
+        new io.sentrascan.scanner.format.python.PythonScanner(),
+        new io.sentrascan.scanner.format.textsecrets.TextSecretsScanner(),
         // containers
         new io.sentrascan.scanner.container.SevenZScanner(),
         new io.sentrascan.scanner.container.TarScanner(),

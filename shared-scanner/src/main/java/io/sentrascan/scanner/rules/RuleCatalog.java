@@ -26,7 +26,8 @@ public final class RuleCatalog {
           "pytorch.json", // PyTorch and TorchScript
           "numpy.json", // NumPy arrays
           "archive.json", // containers
-          "tensor.json" // SafeTensors, ONNX, TensorFlow Lite
+          "tensor.json", // SafeTensors, ONNX, TensorFlow Lite
+          "repo.json" // secrets, PII, Python, notebooks, model cards
           );
 
   private static final RuleCatalog DEFAULT = load();

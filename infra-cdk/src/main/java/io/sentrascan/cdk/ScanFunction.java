@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.ITable;
@@ -57,6 +58,7 @@ final class ScanFunction {
   /** Where the function writes reports too large for the table ({@code ScanObjectWorkflow}). */
   static final String REPORTS_PREFIX = "reports/";
 
+  private final IKey key;
   private final Role role;
   private final Function function;
   private final Alias alias;
@@ -71,6 +73,7 @@ final class ScanFunction {
       IBucket results,
       ITable table,
       IEventBus bus) {
+    this.key = key;
     this.logGroup =
         LogGroup.Builder.create(scope, "ScanFunctionLogs")
             .retention(props.logRetention())
@@ -132,6 +135,12 @@ final class ScanFunction {
             .aliasName(ALIAS)
             .version(function.getCurrentVersion())
             .build();
+    // CDK warns that SnapStart needs a published version: the alias above is one, and every
+    // trigger invokes the alias.
+    Annotations.of(function)
+        .acknowledgeWarning(
+            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            "the current version is published and the triggers invoke its alias");
 
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
@@ -157,7 +166,7 @@ final class ScanFunction {
             .resources(List.of(bucket.arnForObjects("*")))
             .build());
     IKey bucketKey = bucket.getEncryptionKey();
-    if (bucketKey != null) {
+    if (bucketKey != null && !bucketKey.equals(key)) {
       bucketKey.grantDecrypt(role);
     }
   }

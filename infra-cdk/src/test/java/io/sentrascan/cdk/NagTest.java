@@ -40,6 +40,12 @@ class NagTest {
   }
 
   @Test
+  void synthesisWarnsOfNothing() {
+    List<SynthesisMessage> warnings = Synthesized.ANNOTATIONS.findWarning("*", Match.anyValue());
+    assertThat(warnings).as(describe(warnings)).isEmpty();
+  }
+
+  @Test
   void theChecksDoRun() {
     // A control: an unhardened bucket in a stack of its own is reported.
     software.amazon.awscdk.App app = new software.amazon.awscdk.App();

@@ -201,6 +201,11 @@ public final class ModelScanPipelineProps {
      */
     @CanIgnoreReturnValue
     public Builder scanTimeout(Duration value) {
+      double seconds = value.toSeconds().doubleValue();
+      if (seconds < 1 || seconds > 900) {
+        throw new IllegalArgumentException(
+            "scanTimeout must be between 1 second and 15 minutes, got " + value.toHumanString());
+      }
       this.scanTimeout = value;
       return this;
     }

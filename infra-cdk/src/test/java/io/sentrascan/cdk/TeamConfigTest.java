@@ -64,6 +64,15 @@ class TeamConfigTest {
   }
 
   @Test
+  void propsRejectValuesLambdaWouldRefuse() {
+    ModelScanPipelineProps.Builder b = ModelScanPipelineProps.builder();
+    assertThatThrownBy(() -> b.scanTimeout(software.amazon.awscdk.Duration.minutes(16)))
+        .hasMessageContaining("15 minutes");
+    assertThatThrownBy(() -> b.scanMemoryMb(64)).hasMessageContaining("scanMemoryMb");
+    assertThatThrownBy(() -> b.reservedConcurrency(-1)).hasMessageContaining("reservedConcurrency");
+  }
+
+  @Test
   void aThresholdTheFunctionCannotApplyIsRefusedAtSynthesis() {
     assertThat(parse(Map.of("team", "t", "failOn", "critical")).failOn())
         .isEqualTo(FailOn.CRITICAL);

@@ -1,0 +1,179 @@
+package io.sentrascan.cdk;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.EventType;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * A team's model-scanning pipeline: every object created in a watched bucket is scanned by the
+ * scan-object function (through its SnapStart alias); the verdict lands in the scan table, large
+ * reports in the results bucket, the verdict as a tag on the object, and a {@code Model Scan
+ * Completed} event on the pipeline's bus. Failures go to a dead-letter queue; function errors and
+ * dead letters raise alarms on an SNS topic.
+ *
+ * <p>Each concern lives in its own class: {@link PipelineKey}, {@link PipelineBuckets}, {@link
+ * ScanTable}, {@link ScanFunction}, {@link PipelineAlarms}, and {@link NagSuppressionsForPipeline}
+ * for the cdk-nag findings accepted with their reasons.
+ *
+ * <p>Not built yet (issue 4): the query API (its URL will be an output here), the Slack notifier
+ * (an EventBridge rule on failed scans; {@link ModelScanPipelineProps#slackWebhookSecretArn()} is
+ * its secret) and the large-model workflow (a Step Functions Distributed Map). The SBOM bucket
+ * exists for the ML-BOMs the function will write; it has no writer yet.
+ */
+public final class ModelScanPipeline extends Construct {
+  private final Key key;
+  private final PipelineBuckets buckets;
+  private final @Nullable Bucket sourceBucket;
+  private final Bucket sbomBucket;
+  private final Bucket resultsBucket;
+  private final Table table;
+  private final EventBus eventBus;
+  private final ScanFunction scan;
+  private final PipelineAlarms alarms;
+  private final List<IBucket> watched = new ArrayList<>();
+
+  public ModelScanPipeline(Construct scope, String id) {
+    this(scope, id, ModelScanPipelineProps.builder().build());
+  }
+
+  public ModelScanPipeline(Construct scope, String id, ModelScanPipelineProps props) {
+    super(scope, id);
+    // Access logs are delivered under a bucket policy, not the LogDeliveryWrite ACL: ACLs stay off.
+    getNode().setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
+    if (props.failOn() != FailOn.HIGH) {
+      throw new IllegalArgumentException(
+          "failOn="
+              + props.failOn().name().toLowerCase(java.util.Locale.ROOT)
+              + " cannot be applied yet: the scan function has no threshold setting and fails at"
+              + " high (leave failOn unset or set it to high)");
+    }
+    Path jar =
+        props.functionsJar() == null
+            ? FunctionsJar.locate()
+            : FunctionsJar.require(props.functionsJar());
+
+    this.key = PipelineKey.create(this, props.removalPolicy());
+    this.buckets = new PipelineBuckets(this, key, props.removalPolicy());
+    this.sbomBucket = buckets.reports("SbomBucket", props.reportRetentionDays());
+    this.resultsBucket = buckets.reports("ResultsBucket", props.reportRetentionDays());
+    this.table = ScanTable.create(this, key, props.ttlAttribute(), props.removalPolicy());
+    this.eventBus =
+        EventBus.Builder.create(this, "EventBus")
+            .description("SentraScan: Model Scan Completed events")
+            .build();
+    this.scan = new ScanFunction(this, props, jar, key, resultsBucket, table, eventBus);
+    this.alarms = new PipelineAlarms(this, key, scan);
+
+    if (props.createSourceBucket()) {
+      Bucket source = buckets.source("SourceBucket");
+      if (props.quarantine()) {
+        PipelineBuckets.quarantine(source, scan.role());
+      }
+      addSourceBucket(source);
+      this.sourceBucket = source;
+    } else {
+      this.sourceBucket = null;
+    }
+    if (props.slackWebhookSecretArn() != null) {
+      Annotations.of(this)
+          .addWarningV2(
+              "sentrascan:slack-not-built",
+              "slackSecretArn is set, but the Slack notifier is not built yet: no alert reaches"
+                  + " Slack from this deployment");
+    }
+
+    output("SbomBucketName", sbomBucket.getBucketName(), "SBOM bucket");
+    output("ResultsBucketName", resultsBucket.getBucketName(), "Reports too large for the table");
+    output("ScanTableName", table.getTableName(), "Scan records (DynamoDB)");
+    output("EventBusName", eventBus.getEventBusName(), "Model Scan Completed events");
+    output("ScanFunctionAliasArn", scan.alias().getFunctionArn(), "What the triggers invoke");
+    output("AlarmTopicArn", alarms.topic().getTopicArn(), "Subscribe to receive alarms");
+    output("DeadLetterQueueUrl", scan.deadLetterQueue().getQueueUrl(), "Failed events to replay");
+    if (sourceBucket != null) {
+      output("SourceBucketName", sourceBucket.getBucketName(), "Upload models here");
+    }
+    NagSuppressionsForPipeline.apply(this);
+  }
+
+  /**
+   * Watches one more bucket, such as a team's existing one: objects created in it are scanned, and
+   * the scan function may read and tag them (and decrypt them, when the bucket was imported with
+   * its KMS key). CDK cannot add a policy to an imported bucket, so quarantine does not apply to
+   * it.
+   */
+  public void addSourceBucket(IBucket bucket) {
+    scan.grantSource(bucket);
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(scan.alias()));
+    watched.add(bucket);
+    NagSuppressionsForPipeline.notificationsHandler(this);
+  }
+
+  private void output(String id, String value, String description) {
+    CfnOutput.Builder.create(this, id).value(value).description(description).build();
+  }
+
+  /** The watched bucket the pipeline created, or null with {@code createSourceBucket(false)}. */
+  public @Nullable IBucket getSourceBucket() {
+    return sourceBucket;
+  }
+
+  /** Every watched bucket, the created one first. */
+  public List<IBucket> getWatchedBuckets() {
+    return List.copyOf(watched);
+  }
+
+  public IBucket getSbomBucket() {
+    return sbomBucket;
+  }
+
+  public IBucket getResultsBucket() {
+    return resultsBucket;
+  }
+
+  public IBucket getAccessLogBucket() {
+    return buckets.logBucket();
+  }
+
+  public Table getTable() {
+    return table;
+  }
+
+  public EventBus getEventBus() {
+    return eventBus;
+  }
+
+  /** The alias every trigger invokes (SnapStart applies to published versions only). */
+  public Alias getScanFunctionAlias() {
+    return scan.alias();
+  }
+
+  public ITopic getAlarmTopic() {
+    return alarms.topic();
+  }
+
+  public IQueue getDeadLetterQueue() {
+    return scan.deadLetterQueue();
+  }
+
+  public Key getKey() {
+    return key;
+  }
+
+  ScanFunction scanFunction() {
+    return scan;
+  }
+}

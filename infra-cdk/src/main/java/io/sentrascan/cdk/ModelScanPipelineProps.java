@@ -1,0 +1,306 @@
+package io.sentrascan.cdk;
+
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/**
+ * Options of a {@link ModelScanPipeline}. Every option has a default, so {@code
+ * ModelScanPipelineProps.builder().build()} is a complete pipeline.
+ *
+ * <p>Extension points for what is not built yet: the query API, the Slack notifier and the
+ * large-model workflow will each add their own options here when their functions exist. {@link
+ * #slackWebhookSecretArn()} is accepted today so that team stacks can already be configured, and
+ * the pipeline says at synthesis that nothing uses it yet.
+ */
+public final class ModelScanPipelineProps {
+  /** Memory of the scan function: see {@link Builder#scanMemoryMb(int)}. */
+  public static final int DEFAULT_SCAN_MEMORY_MB = 1024;
+
+  /** Timeout of the scan function: see {@link Builder#scanTimeout(Duration)}. */
+  public static final Duration DEFAULT_SCAN_TIMEOUT = Duration.minutes(5);
+
+  /** Days a report or SBOM is kept: see {@link Builder#reportRetentionDays(int)}. */
+  public static final int DEFAULT_REPORT_RETENTION_DAYS = 365;
+
+  /**
+   * The DynamoDB attribute the table expires items by: see {@link Builder#ttlAttribute(String)}.
+   */
+  public static final String DEFAULT_TTL_ATTRIBUTE = "expiresAt";
+
+  private final boolean createSourceBucket;
+  private final boolean quarantine;
+  private final @Nullable Integer reservedConcurrency;
+  private final int scanMemoryMb;
+  private final Duration scanTimeout;
+  private final RetentionDays logRetention;
+  private final int reportRetentionDays;
+  private final String ttlAttribute;
+  private final @Nullable Long maxObjectBytes;
+  private final @Nullable Integer reportInlineMaxBytes;
+  private final RemovalPolicy removalPolicy;
+  private final FailOn failOn;
+  private final @Nullable String slackWebhookSecretArn;
+  private final @Nullable Path functionsJar;
+
+  private ModelScanPipelineProps(Builder b) {
+    this.createSourceBucket = b.createSourceBucket;
+    this.quarantine = b.quarantine;
+    this.reservedConcurrency = b.reservedConcurrency;
+    this.scanMemoryMb = b.scanMemoryMb;
+    this.scanTimeout = b.scanTimeout;
+    this.logRetention = b.logRetention;
+    this.reportRetentionDays = b.reportRetentionDays;
+    this.ttlAttribute = b.ttlAttribute;
+    this.maxObjectBytes = b.maxObjectBytes;
+    this.reportInlineMaxBytes = b.reportInlineMaxBytes;
+    this.removalPolicy = b.removalPolicy;
+    this.failOn = b.failOn;
+    this.slackWebhookSecretArn = b.slackWebhookSecretArn;
+    this.functionsJar = b.functionsJar;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public boolean createSourceBucket() {
+    return createSourceBucket;
+  }
+
+  public boolean quarantine() {
+    return quarantine;
+  }
+
+  public @Nullable Integer reservedConcurrency() {
+    return reservedConcurrency;
+  }
+
+  public int scanMemoryMb() {
+    return scanMemoryMb;
+  }
+
+  public Duration scanTimeout() {
+    return scanTimeout;
+  }
+
+  public RetentionDays logRetention() {
+    return logRetention;
+  }
+
+  public int reportRetentionDays() {
+    return reportRetentionDays;
+  }
+
+  public String ttlAttribute() {
+    return ttlAttribute;
+  }
+
+  public @Nullable Long maxObjectBytes() {
+    return maxObjectBytes;
+  }
+
+  public @Nullable Integer reportInlineMaxBytes() {
+    return reportInlineMaxBytes;
+  }
+
+  public RemovalPolicy removalPolicy() {
+    return removalPolicy;
+  }
+
+  public FailOn failOn() {
+    return failOn;
+  }
+
+  public @Nullable String slackWebhookSecretArn() {
+    return slackWebhookSecretArn;
+  }
+
+  public @Nullable Path functionsJar() {
+    return functionsJar;
+  }
+
+  /** Builds {@link ModelScanPipelineProps}; each setter documents its default. */
+  public static final class Builder {
+    private boolean createSourceBucket = true;
+    private boolean quarantine = false;
+    private @Nullable Integer reservedConcurrency;
+    private int scanMemoryMb = DEFAULT_SCAN_MEMORY_MB;
+    private Duration scanTimeout = DEFAULT_SCAN_TIMEOUT;
+    private RetentionDays logRetention = RetentionDays.ONE_MONTH;
+    private int reportRetentionDays = DEFAULT_REPORT_RETENTION_DAYS;
+    private String ttlAttribute = DEFAULT_TTL_ATTRIBUTE;
+    private @Nullable Long maxObjectBytes;
+    private @Nullable Integer reportInlineMaxBytes;
+    private RemovalPolicy removalPolicy = RemovalPolicy.RETAIN;
+    private FailOn failOn = FailOn.HIGH;
+    private @Nullable String slackWebhookSecretArn;
+    private @Nullable Path functionsJar;
+
+    private Builder() {}
+
+    /**
+     * Whether the pipeline creates a watched bucket of its own (default {@code true}). Existing
+     * buckets are added with {@link ModelScanPipeline#addSourceBucket}.
+     */
+    @CanIgnoreReturnValue
+    public Builder createSourceBucket(boolean value) {
+      this.createSourceBucket = value;
+      return this;
+    }
+
+    /**
+     * Quarantine (default {@code false}): the created watched bucket's policy denies reading an
+     * object version unless it is tagged {@code sentrascan:verdict=PASS}, to everyone but the
+     * scanner's role. Objects not scanned yet, and those that FAIL or ERROR, cannot be downloaded.
+     * Not applied to buckets added with {@link ModelScanPipeline#addSourceBucket}: CDK cannot
+     * change the policy of a bucket it does not own.
+     */
+    @CanIgnoreReturnValue
+    public Builder quarantine(boolean value) {
+      this.quarantine = value;
+      return this;
+    }
+
+    /**
+     * Reserved concurrency of the scan function (default none: it shares the account's pool).
+     * Reserving caps how many scans run at once and guarantees them that many.
+     */
+    @CanIgnoreReturnValue
+    public Builder reservedConcurrency(@Nullable Integer value) {
+      if (value != null && value < 0) {
+        throw new IllegalArgumentException("reservedConcurrency must be >= 0, got " + value);
+      }
+      this.reservedConcurrency = value;
+      return this;
+    }
+
+    /**
+     * Memory of the scan function in MB (default {@value
+     * ModelScanPipelineProps#DEFAULT_SCAN_MEMORY_MB}). The function reads objects by ranged GETs
+     * with a bounded cache and is meant to scan a 1 GB model in 512 MB; 1024 MB doubles that
+     * headroom and buys the CPU share (Lambda's CPU grows with memory) that hashing and unpickling
+     * need. To be re-sized from the benchmarks.
+     */
+    @CanIgnoreReturnValue
+    public Builder scanMemoryMb(int value) {
+      if (value < 128 || value > 10240) {
+        throw new IllegalArgumentException("scanMemoryMb must be in [128, 10240], got " + value);
+      }
+      this.scanMemoryMb = value;
+      return this;
+    }
+
+    /**
+     * Timeout of the scan function (default 5 minutes): an object up to the function's 5 GiB size
+     * limit is one hash pass plus the archive's entries read by range; the large-model workflow
+     * will take what does not fit. At most 15 minutes (Lambda's limit).
+     */
+    @CanIgnoreReturnValue
+    public Builder scanTimeout(Duration value) {
+      double seconds = value.toSeconds().doubleValue();
+      if (seconds < 1 || seconds > 900) {
+        throw new IllegalArgumentException(
+            "scanTimeout must be between 1 second and 15 minutes, got " + value.toHumanString());
+      }
+      this.scanTimeout = value;
+      return this;
+    }
+
+    /** How long the scan function's logs are kept (default one month). */
+    @CanIgnoreReturnValue
+    public Builder logRetention(RetentionDays value) {
+      this.logRetention = value;
+      return this;
+    }
+
+    /**
+     * Days after which reports in the results bucket and SBOMs in the SBOM bucket expire (default
+     * {@value ModelScanPipelineProps#DEFAULT_REPORT_RETENTION_DAYS}); their older versions go 30
+     * days after they are replaced.
+     */
+    @CanIgnoreReturnValue
+    public Builder reportRetentionDays(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("reportRetentionDays must be >= 1, got " + value);
+      }
+      this.reportRetentionDays = value;
+      return this;
+    }
+
+    /**
+     * The table's TTL attribute (default {@value ModelScanPipelineProps#DEFAULT_TTL_ATTRIBUTE}).
+     * The scan function does not write it yet, so nothing expires until it does.
+     */
+    @CanIgnoreReturnValue
+    public Builder ttlAttribute(String value) {
+      this.ttlAttribute = value;
+      return this;
+    }
+
+    /** {@code MAX_OBJECT_BYTES} of the scan function (default unset: the function's own 5 GiB). */
+    @CanIgnoreReturnValue
+    public Builder maxObjectBytes(@Nullable Long value) {
+      this.maxObjectBytes = value;
+      return this;
+    }
+
+    /**
+     * {@code REPORT_INLINE_MAX_BYTES} of the scan function (default unset: the function's own 300
+     * KiB).
+     */
+    @CanIgnoreReturnValue
+    public Builder reportInlineMaxBytes(@Nullable Integer value) {
+      this.reportInlineMaxBytes = value;
+      return this;
+    }
+
+    /**
+     * What happens to the buckets, table and key when the stack is deleted (default {@link
+     * RemovalPolicy#RETAIN}: scan records and models outlive the stack; see the README's teardown).
+     */
+    @CanIgnoreReturnValue
+    public Builder removalPolicy(RemovalPolicy value) {
+      this.removalPolicy = value;
+      return this;
+    }
+
+    /**
+     * Lowest severity that fails a scan (default {@link FailOn#HIGH}, the scanner's default). The
+     * scan function has no setting for it yet, so the pipeline refuses any other value rather than
+     * deploy a threshold that would be ignored.
+     */
+    @CanIgnoreReturnValue
+    public Builder failOn(FailOn value) {
+      this.failOn = value;
+      return this;
+    }
+
+    /**
+     * Secrets Manager secret that holds the Slack incoming-webhook URL (default none). For the
+     * Slack notifier, which is not built yet: nothing reads it today.
+     */
+    @CanIgnoreReturnValue
+    public Builder slackWebhookSecretArn(@Nullable String value) {
+      this.slackWebhookSecretArn = value;
+      return this;
+    }
+
+    /**
+     * The Lambda jar (default {@code functions/target/sentrascan-functions.jar} of this repository,
+     * found by {@link FunctionsJar#locate()}).
+     */
+    @CanIgnoreReturnValue
+    public Builder functionsJar(@Nullable Path value) {
+      this.functionsJar = value;
+      return this;
+    }
+
+    public ModelScanPipelineProps build() {
+      return new ModelScanPipelineProps(this);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package io.sentrascan.cdk;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * The scan-object function: Java 21 on arm64 from the functions jar, SnapStart on published
+ * versions and an alias ({@value #ALIAS}) that every trigger invokes, X-Ray, JSON logs to a log
+ * group of its own, and an encrypted dead-letter queue for asynchronous invocations that still fail
+ * after Lambda's two retries. Its role starts empty (no managed policies) and gets each permission
+ * from the methods here.
+ */
+final class ScanFunction {
+  static final String HANDLER = "io.sentrascan.functions.scan.ScanObjectHandler::handleRequest";
+  static final String ALIAS = "live";
+
+  /** What the function does to the objects of a watched bucket, and nothing more. */
+  static final List<String> SOURCE_OBJECT_ACTIONS =
+      List.of(
+          "s3:GetObject",
+          "s3:GetObjectVersion",
+          "s3:GetObjectTagging",
+          "s3:GetObjectVersionTagging",
+          "s3:PutObjectTagging",
+          "s3:PutObjectVersionTagging");
+
+  /** The DynamoDB calls of {@code ScanRecordStore}: it reads, writes and updates by key only. */
+  static final List<String> TABLE_ACTIONS =
+      List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+
+  /** Where the function writes reports too large for the table ({@code ScanObjectWorkflow}). */
+  static final String REPORTS_PREFIX = "reports/";
+
+  private final IKey key;
+  private final Role role;
+  private final Function function;
+  private final Alias alias;
+  private final Queue deadLetterQueue;
+  private final LogGroup logGroup;
+
+  ScanFunction(
+      Construct scope,
+      ModelScanPipelineProps props,
+      Path jar,
+      IKey key,
+      IBucket results,
+      ITable table,
+      IEventBus bus) {
+    this.key = key;
+    this.logGroup =
+        LogGroup.Builder.create(scope, "ScanFunctionLogs")
+            .retention(props.logRetention())
+            .encryptionKey(key)
+            .removalPolicy(RemovalPolicy.DESTROY)
+            .build();
+    this.deadLetterQueue =
+        Queue.Builder.create(scope, "ScanDeadLetterQueue")
+            .encryption(QueueEncryption.KMS)
+            .encryptionMasterKey(key)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
+    this.role =
+        Role.Builder.create(scope, "ScanFunctionRole")
+            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+            .description("SentraScan scan-object function")
+            .build();
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("WriteOwnLogs")
+            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+            .resources(List.of(logGroup.getLogGroupArn()))
+            .build());
+
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("RESULTS_BUCKET", results.getBucketName());
+    env.put("TABLE_NAME", table.getTableName());
+    env.put("EVENT_BUS_NAME", bus.getEventBusName());
+    if (props.reportInlineMaxBytes() != null) {
+      env.put("REPORT_INLINE_MAX_BYTES", String.valueOf(props.reportInlineMaxBytes()));
+    }
+    if (props.maxObjectBytes() != null) {
+      env.put("MAX_OBJECT_BYTES", String.valueOf(props.maxObjectBytes()));
+    }
+
+    this.function =
+        Function.Builder.create(scope, "ScanFunction")
+            .description("SentraScan: scans each model uploaded to a watched bucket")
+            .runtime(Runtime.JAVA_21)
+            .architecture(Architecture.ARM_64)
+            .code(Code.fromAsset(jar.toString()))
+            .handler(HANDLER)
+            .memorySize(props.scanMemoryMb())
+            .timeout(props.scanTimeout())
+            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+            .reservedConcurrentExecutions(props.reservedConcurrency())
+            .deadLetterQueue(deadLetterQueue)
+            .tracing(Tracing.ACTIVE)
+            .loggingFormat(LoggingFormat.JSON)
+            .applicationLogLevelV2(ApplicationLogLevel.INFO)
+            .systemLogLevelV2(SystemLogLevel.INFO)
+            .logGroup(logGroup)
+            .role(role)
+            .environment(env)
+            .build();
+    this.alias =
+        Alias.Builder.create(scope, "ScanFunctionAlias")
+            .aliasName(ALIAS)
+            .version(function.getCurrentVersion())
+            .build();
+    // CDK warns that SnapStart needs a published version: the alias above is one, and every
+    // trigger invokes the alias.
+    Annotations.of(function)
+        .acknowledgeWarning(
+            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            "the current version is published and the triggers invoke its alias");
+
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ScanRecords")
+            .actions(TABLE_ACTIONS)
+            .resources(List.of(table.getTableArn()))
+            .build());
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("LargeReports")
+            .actions(List.of("s3:PutObject"))
+            .resources(List.of(results.arnForObjects(REPORTS_PREFIX + "*")))
+            .build());
+    bus.grantPutEventsTo(role);
+    key.grantEncryptDecrypt(role);
+  }
+
+  /** Lets the function read and tag the objects of {@code bucket} (and decrypt them). */
+  void grantSource(IBucket bucket) {
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(SOURCE_OBJECT_ACTIONS)
+            .resources(List.of(bucket.arnForObjects("*")))
+            .build());
+    IKey bucketKey = bucket.getEncryptionKey();
+    if (bucketKey != null && !bucketKey.equals(key)) {
+      bucketKey.grantDecrypt(role);
+    }
+  }
+
+  IRole role() {
+    return role;
+  }
+
+  Function function() {
+    return function;
+  }
+
+  Alias alias() {
+    return alias;
+  }
+
+  Queue deadLetterQueue() {
+    return deadLetterQueue;
+  }
+
+  LogGroup logGroup() {
+    return logGroup;
+  }
+}

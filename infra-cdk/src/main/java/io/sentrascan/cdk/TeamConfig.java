@@ -1,0 +1,101 @@
+package io.sentrascan.cdk;
+
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A team's deployment as CDK context gives it: {@code -c team=fraud-ml} (required: lower-case
+ * letters, digits and hyphens, at most 32, starting with a letter; it names the stack {@code
+ * SentraScan-<team>}), {@code -c failOn=high} (optional, default high), {@code -c
+ * slackSecretArn=arn:aws:secretsmanager:...} (optional), {@code -c quarantine=true} (optional,
+ * default false) and {@code -c reservedConcurrency=10} (optional, default none).
+ *
+ * @param team the team's name
+ * @param failOn lowest severity that fails a scan
+ * @param slackSecretArn Secrets Manager secret of the Slack webhook, or null
+ * @param quarantine whether the watched bucket denies reading objects not tagged PASS
+ * @param reservedConcurrency reserved concurrency of the scan function, or null
+ */
+public record TeamConfig(
+    String team,
+    FailOn failOn,
+    @Nullable String slackSecretArn,
+    boolean quarantine,
+    @Nullable Integer reservedConcurrency) {
+  private static final Pattern TEAM = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+  private static final Pattern SECRET_ARN =
+      Pattern.compile(
+          "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+");
+
+  public TeamConfig {
+    Objects.requireNonNull(team, "team");
+    Objects.requireNonNull(failOn, "failOn");
+  }
+
+  /** The stack's name. */
+  public String stackName() {
+    return "SentraScan-" + team;
+  }
+
+  /**
+   * Reads the context through {@code context} (a key to its value, or null when absent).
+   *
+   * @throws IllegalArgumentException naming the context key that is missing or wrong
+   */
+  public static TeamConfig fromContext(Function<String, @Nullable Object> context) {
+    String team = text(context, "team");
+    if (team == null) {
+      throw new IllegalArgumentException(
+          "missing context: team (cdk synth -c team=<name>, e.g. -c team=fraud-ml)");
+    }
+    if (!TEAM.matcher(team).matches()) {
+      throw new IllegalArgumentException(
+          "context team='"
+              + team
+              + "': expected lower-case letters, digits and hyphens, starting with a letter, at"
+              + " most 32 characters");
+    }
+    String failOn = text(context, "failOn");
+    String slack = text(context, "slackSecretArn");
+    if (slack != null && !SECRET_ARN.matcher(slack).matches()) {
+      throw new IllegalArgumentException(
+          "context slackSecretArn='" + slack + "': expected a Secrets Manager secret ARN");
+    }
+    String quarantine = text(context, "quarantine");
+    if (quarantine != null && !quarantine.equals("true") && !quarantine.equals("false")) {
+      throw new IllegalArgumentException(
+          "context quarantine='" + quarantine + "': expected true or false");
+    }
+    String reserved = text(context, "reservedConcurrency");
+    Integer reservedConcurrency = null;
+    if (reserved != null) {
+      try {
+        reservedConcurrency = Integer.valueOf(reserved);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "context reservedConcurrency='" + reserved + "': expected a whole number", e);
+      }
+      if (reservedConcurrency < 1) {
+        throw new IllegalArgumentException(
+            "context reservedConcurrency='" + reserved + "': expected at least 1");
+      }
+    }
+    return new TeamConfig(
+        team,
+        failOn == null ? FailOn.HIGH : FailOn.parse(failOn),
+        slack,
+        Boolean.parseBoolean(quarantine),
+        reservedConcurrency);
+  }
+
+  private static @Nullable String text(Function<String, @Nullable Object> context, String key) {
+    Object value = context.apply(key);
+    if (value == null) {
+      return null;
+    }
+    String s = value.toString().trim();
+    return s.isEmpty() ? null : s;
+  }
+}

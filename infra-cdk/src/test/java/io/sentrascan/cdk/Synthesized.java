@@ -1,0 +1,84 @@
+package io.sentrascan.cdk;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketAttributes;
+
+/**
+ * One synthesis shared by the template tests (jsii synthesis takes seconds): the app as {@code cdk
+ * synth -c team=fraud-ml -c quarantine=true -c reservedConcurrency=5} builds it, plus a team's
+ * existing KMS-encrypted bucket added with {@link ModelScanPipeline#addSourceBucket}.
+ */
+final class Synthesized {
+  static final String TEAM_BUCKET = "fraud-ml-models";
+  static final String TEAM_KEY_ARN =
+      "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  static final TeamStack STACK;
+  static final Template TEMPLATE;
+  static final Annotations ANNOTATIONS;
+
+  static {
+    App app =
+        new App(
+            AppProps.builder()
+                .context(
+                    Map.of(
+                        "team", "fraud-ml",
+                        "quarantine", "true",
+                        "reservedConcurrency", "5"))
+                .build());
+    SentraScanApp.build(app);
+    STACK = (TeamStack) app.getNode().findChild("SentraScan-fraud-ml");
+    STACK
+        .getPipeline()
+        .addSourceBucket(
+            Bucket.fromBucketAttributes(
+                STACK,
+                "TeamBucket",
+                BucketAttributes.builder()
+                    .bucketName(TEAM_BUCKET)
+                    .encryptionKey(Key.fromKeyArn(STACK, "TeamBucketKey", TEAM_KEY_ARN))
+                    .build()));
+    TEMPLATE = Template.fromStack(STACK);
+    ANNOTATIONS = Annotations.fromStack(STACK);
+  }
+
+  private Synthesized() {}
+
+  /** The logical ids of the resources of {@code type}. */
+  static List<String> ids(String type) {
+    return List.copyOf(TEMPLATE.findResources(type).keySet());
+  }
+
+  /** The template's resources by logical id. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Map<String, Object>> resources() {
+    return (Map<String, Map<String, Object>>) TEMPLATE.toJSON().get("Resources");
+  }
+
+  /** The properties of a resource. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> properties(String logicalId) {
+    return (Map<String, Object>) resources().get(logicalId).get("Properties");
+  }
+
+  /** The only resource of {@code type} whose properties match, by logical id. */
+  static String only(String type, Map<String, ?> properties) {
+    Map<String, Map<String, Object>> found =
+        TEMPLATE.findResources(
+            type,
+            Map.of("Properties", software.amazon.awscdk.assertions.Match.objectLike(properties)));
+    if (found.size() != 1) {
+      throw new AssertionError(
+          "expected one " + type + " matching " + properties + ", found " + found.keySet());
+    }
+    return found.keySet().iterator().next();
+  }
+}

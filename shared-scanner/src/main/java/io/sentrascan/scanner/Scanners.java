@@ -13,6 +13,8 @@ public final class Scanners {
   public static List<Scanner> defaults() {
     return List.of(
         // formats
+        new io.sentrascan.scanner.format.keras.KerasV3Scanner(),
+        new io.sentrascan.scanner.format.keras.KerasH5Scanner(),
         new io.sentrascan.scanner.format.pytorch.PyTorchScanner(),
         new io.sentrascan.scanner.format.numpy.NpzScanner(),
         new io.sentrascan.scanner.format.numpy.NpyScanner(),

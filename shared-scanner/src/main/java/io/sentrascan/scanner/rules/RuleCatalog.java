@@ -21,7 +21,13 @@ public final class RuleCatalog {
   /** The rule files, one per area. A new area adds one line here. */
   static final List<String> RESOURCES =
       List.of(
-          "core.json", "pickle.json", "pytorch.json", "numpy.json", "archive.json", "keras.json");
+          "core.json",
+          "pickle.json",
+          "pytorch.json",
+          "numpy.json",
+          "archive.json",
+          "keras.json",
+          "tensorflow.json");
 
   private static final RuleCatalog DEFAULT = load();
 

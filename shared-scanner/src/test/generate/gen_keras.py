@@ -365,7 +365,35 @@ def tensorflow():
     write("malformed-truncated-saved_model.pb", whole[: len(whole) - 25])
 
 
+def saved_object(node_id, path, identifier, metadata):
+    return field_bytes(1, field_varint(2, node_id) + field_bytes(3, path) + field_bytes(4, identifier)
+                       + field_bytes(5, json.dumps(metadata)) + field_bytes(6, field_varint(1, 1)))
+
+
+def layer_metadata(layer):
+    meta = {"name": layer["config"]["name"], "trainable": True, "expects_training_arg": False, "dtype": "float32",
+            "batch_input_shape": None, "stateful": False, "must_restore_from_config": False, "autocast": True}
+    meta.update(class_name=layer["class_name"], config=layer["config"], shared_object_id=1)
+    return meta
+
+
+def keras_metadata():
+    """keras_metadata.pb, as Keras 2 writes next to saved_model.pb (a SavedMetadata protobuf)."""
+    model = {"name": "sequential", "class_name": "Sequential", "config": sequential()["config"]}
+    benign = saved_object(0, "root", "_tf_keras_sequential", model)
+    benign += saved_object(1, "root.layer_with_weights-0", "_tf_keras_layer", layer_metadata(dense("dense", 8, "relu")))
+    with open(os.path.join(KERAS, "benign-keras_metadata.pb"), "wb") as out:
+        out.write(benign)
+    evil = benign + saved_object(2, "root.layer-1", "_tf_keras_layer", layer_metadata(lambda_layer()))
+    with open(os.path.join(KERAS, "malicious-lambda-keras_metadata.pb"), "wb") as out:
+        out.write(evil)
+    with open(os.path.join(KERAS, "malformed-truncated-keras_metadata.pb"), "wb") as out:
+        # Cut inside the object after the Lambda: what came before is still analysed.
+        out.write(evil + saved_object(3, "root.layer_with_weights-1", "_tf_keras_layer", layer_metadata(dense("dense_1", 1)))[:60])
+
+
 if __name__ == "__main__":
     keras_h5()
+    keras_metadata()
     keras_v3()
     tensorflow()

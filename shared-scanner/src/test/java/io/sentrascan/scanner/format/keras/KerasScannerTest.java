@@ -110,6 +110,20 @@ class KerasScannerTest {
   }
 
   @Test
+  void kerasMetadataNextToASavedModelGetsTheSameAnalysis() throws IOException {
+    FileResult benign = scan("benign-keras_metadata.pb").get(0);
+    assertThat(benign.scanner()).isEqualTo("keras-metadata");
+    assertThat(benign.findings()).isEmpty();
+    assertThat(benign.properties().get("keras.saved_objects")).containsExactly("2");
+    Finding f = only(scan("malicious-lambda-keras_metadata.pb").get(0), "KER-001");
+    assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(f.location().context()).startsWith("metadata of root.layer-1 / \"lambda\" (Lambda)");
+    assertThat(f.location().offset()).isPositive();
+    FileResult cut = scan("malformed-truncated-keras_metadata.pb").get(0);
+    assertThat(cut.findings()).extracting(Finding::ruleId).containsExactly("KER-001", "CORE-001");
+  }
+
+  @Test
   void brokenConfigurationsAndTruncatedFilesAreFindingsNotCrashes() throws IOException {
     assertThat(only(scan("malformed-bad-json.h5").get(0), "KER-005").location().context())
         .isEqualTo("model_config");

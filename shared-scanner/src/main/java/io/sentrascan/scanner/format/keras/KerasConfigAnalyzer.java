@@ -368,7 +368,10 @@ final class KerasConfigAnalyzer {
       @Nullable String layer,
       String description,
       String evidence) {
-    if (!reported.add(rule + "|" + pointer + "|" + evidence)) {
+    // One custom-object finding per object (its module and its registered name say the same).
+    String key =
+        rule.equals("KER-003") ? rule + "|" + pointer : rule + "|" + pointer + "|" + evidence;
+    if (!reported.add(key)) {
       return;
     }
     String context = what + " " + pointer + (layer == null ? "" : " " + layer);

@@ -1,6 +1,7 @@
 package io.sentrascan.scanner.format.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Scanner;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +52,16 @@ public final class KerasV3Scanner implements Scanner {
   @Override
   public void scan(Source source, ScanContext context) throws IOException {
     context.setFormat("keras-v3");
+    try {
+      scanEntries(source, context);
+    } catch (ZipException e) {
+      // A corrupt deflate stream: the archive is damaged, which is a finding, not a read error.
+      throw new MalformedFileException(
+          "a .keras entry cannot be inflated: " + e.getMessage(), -1, e);
+    }
+  }
+
+  private void scanEntries(Source source, ScanContext context) throws IOException {
     ZipIndex zip = ZipIndex.read(source);
     for (ZipIndex.Entry entry : zip.entries()) {
       if (entry.isDirectory()) {

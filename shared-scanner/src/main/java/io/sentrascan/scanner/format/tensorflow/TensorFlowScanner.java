@@ -104,9 +104,16 @@ public final class TensorFlowScanner implements Scanner {
           return false;
         }
         in.next(pos, headEnd, f);
-        return f.number == 2
-            && f.wireType == ProtoReader.LEN
-            && (!strictLength || f.start + f.value <= fileSize);
+        if (f.number != 2
+            || f.wireType != ProtoReader.LEN
+            || (strictLength && f.start + f.value > fileSize)) {
+          return false;
+        }
+        // The meta graph starts with its meta info (1) or graph (2): this keeps out other
+        // protobufs that also open with a small varint and a string (an ONNX ModelProto in a .pb).
+        ProtoReader.Field g = new ProtoReader.Field();
+        in.next(f.start, f.end, g);
+        return (g.number == 1 || g.number == 2) && g.wireType == ProtoReader.LEN;
       } catch (IOException e) {
         return false;
       }

@@ -75,11 +75,14 @@ class KerasScannerTest {
   @Test
   void customLayersFromOtherPackagesAreMediumNotCritical() throws IOException {
     FileResult file = scan("custom-layer-own-package.h5").get(0);
-    assertThat(file.findings()).extracting(Finding::ruleId).containsOnly("KER-003");
-    assertThat(file.findings()).extracting(Finding::severity).containsOnly(Severity.MEDIUM);
-    assertThat(file.findings())
-        .extracting(Finding::evidence)
-        .contains("module: my_project.layers", "registered_name: my_project>Attention");
+    Finding f = only(file, "KER-003");
+    assertThat(file.findings()).hasSize(1);
+    assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+    assertThat(f.evidence()).isEqualTo("module: my_project.layers");
+    assertThat(f.location().context())
+        .isEqualTo("model_config /config/layers/2 \"attention\" (Attention)");
+    assertThat(scanPath(FIXTURES.resolve("custom-layer-own-package.h5")).verdict())
+        .isEqualTo(Verdict.PASS);
   }
 
   @Test
@@ -158,6 +161,25 @@ class KerasScannerTest {
       ScanResult result = scanPath(part);
       assertThat(result.files()).isNotEmpty();
     }
+  }
+
+  @Test
+  void aCorruptDeflateStreamInAKerasArchiveIsMalformed(@TempDir Path dir) throws IOException {
+    byte[] whole = Files.readAllBytes(FIXTURES.resolve("benign-sequential.keras"));
+    byte[] copy = whole.clone();
+    // Overwrite the start of config.json's compressed data (right after the name in its local
+    // header) with garbage; the central directory at the end stays intact.
+    int data =
+        new String(whole, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("config.json")
+            + "config.json".length();
+    for (int i = data; i < data + 24; i++) {
+      copy[i] = (byte) 0xff;
+    }
+    Path file = dir.resolve("damaged.keras");
+    Files.write(file, copy);
+    ScanResult result = scanPath(file);
+    assertThat(result.verdict()).isNotEqualTo(Verdict.PASS);
+    assertThat(result.findings()).extracting(Finding::ruleId).containsAnyOf("CORE-001", "KER-005");
   }
 
   @Test

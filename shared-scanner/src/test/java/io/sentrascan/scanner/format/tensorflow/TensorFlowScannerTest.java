@@ -120,6 +120,12 @@ class TensorFlowScannerTest {
     assertThat(claims(dir, "notes.pb", "just some text\n".getBytes(StandardCharsets.UTF_8)))
         .isFalse();
     assertThat(claims(dir, "saved_model.pb", new byte[] {0x08, 0x01})).isFalse();
+    // An ONNX ModelProto also opens with a small varint (ir_version) and field 2 (producer_name).
+    byte[] onnx = {
+      0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h', 0x1a, 0x03, '1', '.', '0'
+    };
+    assertThat(claims(dir, "model.pb", onnx)).isFalse();
+    assertThat(claims(dir, "saved_model.pb", onnx)).isFalse();
   }
 
   private static boolean claims(Path dir, String name, byte[] content) throws IOException {

@@ -148,6 +148,11 @@ def keras_h5():
         f["model_weights"].attrs["optimizer_state"] = np.void(pickle.dumps(Evil(), protocol=4))
 
     write_h5("malicious-pickle-attribute.h5", benign, extra=pickled_attr)
+    # HDF5 readers stop at the superblock's end-of-file address: bytes appended after it are unseen.
+    with open(os.path.join(KERAS, "benign-sequential-dense.h5"), "rb") as f:
+        clean = f.read()
+    with open(os.path.join(KERAS, "malicious-appended-pickle.h5"), "wb") as out:
+        out.write(clean + pickle.dumps(Evil(), protocol=4))
     # A custom layer from the user's own package: it needs code to load, but names nothing dangerous.
     mine = {"class_name": "Attention", "config": {"name": "attention", "units": 8}, "module": "my_project.layers", "registered_name": "my_project>Attention"}
     write_h5("custom-layer-own-package.h5", sequential(dense("dense", 8, "relu"), mine))

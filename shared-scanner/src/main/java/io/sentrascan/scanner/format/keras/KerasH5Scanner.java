@@ -103,7 +103,78 @@ public final class KerasH5Scanner implements Scanner {
     }
     if (walk.unreadable) {
       searchRawBytes(source, context);
+    } else {
+      checkTrailingBytes(source, context);
     }
+  }
+
+  /**
+   * Bytes past the end-of-file address of the superblock are invisible to HDF5 readers: a place to
+   * append a payload. They are reported and searched for pickle streams.
+   */
+  private void checkTrailingBytes(Source source, ScanContext ctx) throws IOException {
+    long sig = signatureOffset(source);
+    long eof = sig < 0 ? -1 : endOfFileAddress(source, sig);
+    if (eof <= 0 || sig + eof >= source.size()) {
+      return;
+    }
+    long end = sig + eof;
+    ctx.report(
+        "KER-007",
+        ctx.at(end),
+        (source.size() - end)
+            + " bytes follow the end of the HDF5 data declared by the superblock.",
+        "HDF5 end-of-file address " + eof + ", file size " + source.size());
+    try (PickleSession session = pickles.session(ctx, 0, null)) {
+      session.searchHidden(source, end);
+    }
+  }
+
+  private static long signatureOffset(Source source) throws IOException {
+    for (long at = 0;
+        at + SIGNATURE.length <= Math.min(source.size(), Probe.HEAD_BYTES);
+        at = at == 0 ? 512 : at * 2) {
+      if (java.util.Arrays.equals(source.readFully(at, SIGNATURE.length), SIGNATURE)) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The end-of-file address of the superblock at {@code sig} (HDF5 spec, "Superblock"): after the
+   * base address and one more address (free-space or extension), at offset 24 (version 0), 28
+   * (version 1) or 12 (versions 2 and 3) plus two addresses. -1 when it cannot be read.
+   */
+  static long endOfFileAddress(Source source, long sig) throws IOException {
+    if (source.size() < sig + 48) {
+      return -1;
+    }
+    byte[] sb = source.readFully(sig, 48);
+    int version = sb[8] & 0xff;
+    int offsetSize;
+    int base;
+    if (version == 0 || version == 1) {
+      offsetSize = sb[13] & 0xff;
+      base = version == 0 ? 24 : 28;
+    } else if (version == 2 || version == 3) {
+      offsetSize = sb[9] & 0xff;
+      base = 12;
+    } else {
+      return -1;
+    }
+    if (offsetSize != 4 && offsetSize != 8) {
+      return -1;
+    }
+    int at = base + 2 * offsetSize;
+    if (at + offsetSize > sb.length) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = offsetSize - 1; i >= 0; i--) {
+      value = (value << 8) | (sb[at + i] & 0xff);
+    }
+    return value == -1L || (offsetSize == 4 && value == 0xffffffffL) ? -1 : value;
   }
 
   /**

@@ -127,6 +127,16 @@ class KerasScannerTest {
   }
 
   @Test
+  void bytesAfterTheHdf5EndOfFileAreReportedAndSearched() throws IOException {
+    FileResult file = scan("malicious-appended-pickle.h5").get(0);
+    long clean = Files.size(FIXTURES.resolve("benign-sequential-dense.h5"));
+    Finding trailing = only(file, "KER-007");
+    assertThat(trailing.severity()).isEqualTo(Severity.MEDIUM);
+    assertThat(trailing.location().offset()).isEqualTo(clean);
+    assertThat(only(file, "PKL-001").description()).contains("posix.system");
+  }
+
+  @Test
   void brokenConfigurationsAndTruncatedFilesAreFindingsNotCrashes() throws IOException {
     assertThat(only(scan("malformed-bad-json.h5").get(0), "KER-005").location().context())
         .isEqualTo("model_config");

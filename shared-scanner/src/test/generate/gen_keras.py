@@ -132,6 +132,9 @@ def keras_h5():
     benign = sequential(dense("dense", 8, "relu"), dense("dense_1", 1))
     write_h5("benign-sequential-dense.h5", benign)
     write_h5("benign-no-training-config.hdf5", benign, training=None, fixed_length=True)
+    # json.dumps writes Infinity and NaN (allow_nan=True), and Keras configs can hold them.
+    relu = {"class_name": "ReLU", "config": {"name": "re_lu", "trainable": True, "dtype": "float32", "max_value": float("inf"), "negative_slope": 0.0, "threshold": float("nan")}}
+    write_h5("benign-relu-infinity.h5", sequential(dense("dense", 8), relu, dense("dense_1", 1)))
     write_h5("malicious-lambda-os-system.h5", sequential(dense("dense", 8, "relu"), lambda_layer(), dense("dense_1", 1)))
     tfop = {
         "class_name": "TFOpLambda",

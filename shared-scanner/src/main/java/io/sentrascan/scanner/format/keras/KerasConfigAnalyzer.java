@@ -3,6 +3,7 @@ package io.sentrascan.scanner.format.keras;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentrascan.scanner.ScanContext;
@@ -36,6 +37,9 @@ final class KerasConfigAnalyzer {
   private static final ObjectMapper JSON =
       new ObjectMapper(
           JsonFactory.builder()
+              // Python's json.dumps writes NaN and Infinity (allow_nan defaults to True), so a
+              // Keras config may hold them; refusing them would call a benign model malformed.
+              .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
               .streamReadConstraints(
                   StreamReadConstraints.builder()
                       .maxNestingDepth(MAX_DEPTH)

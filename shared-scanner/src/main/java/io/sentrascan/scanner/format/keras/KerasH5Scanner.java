@@ -6,6 +6,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.object.datatype.DataType;
+import io.sentrascan.scanner.Finding;
 import io.sentrascan.scanner.LimitExceededException;
 import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.Probe;
@@ -235,7 +236,13 @@ public final class KerasH5Scanner implements Scanner {
         keras = true;
         String json = configText(attr, name);
         if (json != null) {
-          KerasConfigAnalyzer.analyze(json, name, ctx, -1);
+          var config = KerasConfigAnalyzer.analyze(json, name, ctx, -1);
+          if (config != null && name.equals("model_config")) {
+            String modelClass = config.path("class_name").asText("");
+            if (!modelClass.isEmpty()) {
+              ctx.addProperty("keras.model_class", Finding.printable(modelClass, 64));
+            }
+          }
         }
       }
       if (keras) {

@@ -50,6 +50,11 @@ final class RiskyOps {
     return ops.get(op);
   }
 
+  /** Every listed op, for tests that check the table against the rule catalog. */
+  java.util.Collection<Op> all() {
+    return ops.values();
+  }
+
   private static RiskyOps load() {
     try (InputStream in = RiskyOps.class.getResourceAsStream("ops.json")) {
       if (in == null) {

@@ -43,7 +43,15 @@ class KerasScannerTest {
       assertThat(file.findings()).isEmpty();
       assertThat(file.errors()).isEmpty();
       assertThat(file.properties().get("keras.version")).containsExactly("2.12.0");
+      assertThat(file.properties().get("keras.model_class")).containsExactly("Sequential");
     }
+  }
+
+  @Test
+  void nanAndInfinityAsPythonWritesThemAreValidConfiguration() throws IOException {
+    FileResult file = scan("benign-relu-infinity.h5").get(0);
+    assertThat(file.findings()).isEmpty();
+    assertThat(file.properties().get("keras.model_class")).containsExactly("Sequential");
   }
 
   @Test

@@ -56,6 +56,19 @@ class TensorFlowScannerTest {
   }
 
   @Test
+  void everyListedOpReportsACatalogRuleOfItsFamily() {
+    assertThat(RiskyOps.defaults().all()).hasSizeGreaterThan(40);
+    for (RiskyOps.Op op : RiskyOps.defaults().all()) {
+      assertThat(io.sentrascan.scanner.rules.RuleCatalog.defaults().rule(op.rule()).id())
+          .startsWith("TF-");
+      assertThat(op.why()).as(op.op()).isNotBlank();
+    }
+    assertThat(RiskyOps.defaults().get("SaveV2")).isNull();
+    assertThat(RiskyOps.defaults().get("RestoreV2")).isNull();
+    assertThat(RiskyOps.defaults().get("PyFunc").severity()).isEqualTo(Severity.CRITICAL);
+  }
+
+  @Test
   void pythonOpsAreCriticalAndNameTheirNode() throws IOException {
     Finding py = rule(scan("malicious-pyfunc.pb"), "TF-001").get(0);
     assertThat(py.severity()).isEqualTo(Severity.CRITICAL);

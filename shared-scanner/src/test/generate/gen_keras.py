@@ -369,6 +369,22 @@ def tensorflow():
     lying = graph(*benign_nodes())
     lying = lying[:-6] + field_bytes(1, b"")[:1] + varint(1 << 30) + b"\x0a\x01x"
     write("malformed-lying-length.pb", lying)
+    # TF 2 SavedModels written by Keras keep each layer's config in the object graph (field 7).
+    def user_object(identifier, metadata):
+        return field_bytes(1, field_bytes(4, field_bytes(1, identifier) + field_bytes(3, json.dumps(metadata))))
+
+    objects = user_object("_tf_keras_sequential", {"name": "sequential", "class_name": "Sequential"})
+    objects += user_object("_tf_keras_layer", layer_metadata(dense("dense", 8)))
+    benign_objects = field_bytes(7, objects)
+    evil_objects = field_bytes(7, objects + user_object("_tf_keras_layer", layer_metadata(lambda_layer())))
+
+    def saved_model_with(objs):
+        meta_info = field_bytes(4, "serve") + field_bytes(5, "2.4.0")
+        meta = field_bytes(1, meta_info) + field_bytes(2, graph(*benign_nodes())) + objs
+        return field_varint(1, 1) + field_bytes(2, meta)
+
+    write("benign-keras-saved_model.pb", saved_model_with(benign_objects))
+    write("malicious-keras-lambda-saved_model.pb", saved_model_with(evil_objects))
     whole = saved_model(graph(*(benign_nodes() * 4)))
     write("malformed-truncated-saved_model.pb", whole[: len(whole) - 25])
 

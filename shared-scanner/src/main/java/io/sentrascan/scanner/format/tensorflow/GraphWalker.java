@@ -35,6 +35,15 @@ final class GraphWalker {
 
   private static final int MAX_NAME = 256;
 
+  /** Keras layer metadata read per object at most; real entries are a few kilobytes. */
+  private static final int MAX_METADATA = 1 << 20;
+
+  private static final java.util.regex.Pattern LAMBDA =
+      java.util.regex.Pattern.compile("\"class_name\"\\s*:\\s*\"Lambda\"");
+
+  private static final java.util.regex.Pattern LAYER_NAME =
+      java.util.regex.Pattern.compile("\"name\"\\s*:\\s*\"([^\"]{1,128})\"");
+
   private final ProtoReader in;
   private final ScanContext ctx;
   private final RiskyOps ops = RiskyOps.defaults();
@@ -112,6 +121,67 @@ final class GraphWalker {
         metaInfo(f.start, f.end);
       } else if (f.number == 2) {
         graph(f.start, f.end, "graph");
+      } else if (f.number == 7) {
+        objectGraph(f.start, f.end);
+      }
+    }
+  }
+
+  /** SavedObjectGraph (saved_object_graph.proto): nodes = 1, each a SavedObject. */
+  private void objectGraph(long start, long end) throws IOException {
+    ProtoReader.Field f = new ProtoReader.Field();
+    ProtoReader.Field g = new ProtoReader.Field();
+    long pos = start;
+    int index = 0;
+    while (pos < end) {
+      pos = read(pos, end, f);
+      if (f.number != 1 || f.wireType != ProtoReader.LEN) {
+        continue;
+      }
+      int node = index++;
+      if (node % 4096 == 0) {
+        ctx.checkDeadline();
+      }
+      // SavedObject.user_object = 4: a SavedUserObject (identifier 1, metadata 3).
+      long p = f.start;
+      while (p < f.end) {
+        p = read(p, f.end, g);
+        if (g.number == 4 && g.wireType == ProtoReader.LEN) {
+          userObject(g.start, g.end, node);
+        }
+      }
+    }
+  }
+
+  private void userObject(long start, long end, int node) throws IOException {
+    ProtoReader.Field f = new ProtoReader.Field();
+    String identifier = "";
+    long pos = start;
+    while (pos < end) {
+      pos = read(pos, end, f);
+      if (f.wireType != ProtoReader.LEN) {
+        continue;
+      }
+      if (f.number == 1) {
+        identifier = printable(in.string(f, MAX_NAME));
+      } else if (f.number == 3) {
+        String metadata = in.string(f, MAX_METADATA);
+        java.util.regex.Matcher m = LAMBDA.matcher(metadata);
+        if (m.find()) {
+          java.util.regex.Matcher name = LAYER_NAME.matcher(metadata);
+          String layer = name.find() ? printable(name.group(1)) : "(unnamed)";
+          ctx.report(
+              "TF-006",
+              ctx.at(
+                  f.start, "object graph node " + node + " " + identifier + " \"" + layer + "\""),
+              "Object "
+                  + node
+                  + " of the object graph is a Keras Lambda layer \""
+                  + layer
+                  + "\"; Keras rebuilds its Python function from this metadata when it loads the"
+                  + " model.",
+              printable(metadata.substring(m.start(), Math.min(metadata.length(), m.end() + 80))));
+        }
       }
     }
   }

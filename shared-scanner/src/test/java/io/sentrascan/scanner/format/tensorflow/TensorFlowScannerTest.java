@@ -81,6 +81,15 @@ class TensorFlowScannerTest {
   }
 
   @Test
+  void kerasLambdaLayersInTheObjectGraphAreCritical() throws IOException {
+    assertThat(scan("benign-keras-saved_model.pb").findings()).isEmpty();
+    Finding f = rule(scan("malicious-keras-lambda-saved_model.pb"), "TF-006").get(0);
+    assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(f.location().context()).isEqualTo("object graph node 2 _tf_keras_layer \"lambda\"");
+    assertThat(f.evidence()).startsWith("\"class_name\": \"Lambda\"");
+  }
+
+  @Test
   void fileOpsAreHigh() throws IOException {
     FileResult file = scan("malicious-read-write-file.pb");
     assertThat(rule(file, "TF-003"))

@@ -268,7 +268,9 @@ public final class KerasH5Scanner implements Scanner {
             continue; // a hard link to an object already visited (possibly a cycle)
           }
           if (++nodes > MAX_NODES) {
-            ctx.error("more than " + MAX_NODES + " HDF5 objects; the rest were not inspected");
+            if (nodes == MAX_NODES + 1) {
+              ctx.error("more than " + MAX_NODES + " HDF5 objects; the rest were not inspected");
+            }
             return;
           }
           if (child instanceof Group g) {

@@ -13,6 +13,10 @@ public final class Scanners {
   public static List<Scanner> defaults() {
     return List.of(
         // formats
+        new io.sentrascan.scanner.format.keras.KerasV3Scanner(),
+        new io.sentrascan.scanner.format.keras.KerasH5Scanner(),
+        new io.sentrascan.scanner.format.keras.KerasMetadataScanner(),
+        new io.sentrascan.scanner.format.tensorflow.TensorFlowScanner(),
         new io.sentrascan.scanner.format.pytorch.PyTorchScanner(),
         new io.sentrascan.scanner.format.numpy.NpzScanner(),
         new io.sentrascan.scanner.format.numpy.NpyScanner(),

@@ -27,7 +27,9 @@ public final class RuleCatalog {
           "numpy.json", // NumPy arrays
           "archive.json", // containers
           "tensor.json", // SafeTensors, ONNX, TensorFlow Lite
-          "repo.json" // secrets, PII, Python, notebooks, model cards
+          "repo.json", // secrets, PII, Python, notebooks, model cards
+          "keras.json", // Keras HDF5, .keras, keras_metadata.pb
+          "tensorflow.json" // SavedModel, GraphDef, MetaGraph
           );
 
   private static final RuleCatalog DEFAULT = load();

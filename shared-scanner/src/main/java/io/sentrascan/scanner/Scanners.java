@@ -16,6 +16,9 @@ public final class Scanners {
         new io.sentrascan.scanner.format.pytorch.PyTorchScanner(),
         new io.sentrascan.scanner.format.numpy.NpzScanner(),
         new io.sentrascan.scanner.format.numpy.NpyScanner(),
+        new io.sentrascan.scanner.format.gguf.GgufScanner(),
+        new io.sentrascan.scanner.format.tokenizer.TokenizerScanner(),
+        new io.sentrascan.scanner.format.hfconfig.HfConfigScanner(),
         new io.sentrascan.scanner.format.pickle.PickleScanner(),
         // containers
         new io.sentrascan.scanner.container.SevenZScanner(),

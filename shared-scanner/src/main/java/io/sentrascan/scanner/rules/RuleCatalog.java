@@ -20,7 +20,7 @@ import java.util.TreeMap;
 public final class RuleCatalog {
   /** The rule files, one per area. A new area adds one line here. */
   static final List<String> RESOURCES =
-      List.of("core.json", "pickle.json", "pytorch.json", "numpy.json", "archive.json");
+      List.of("core.json", "pickle.json", "pytorch.json", "numpy.json", "archive.json", "llm.json");
 
   private static final RuleCatalog DEFAULT = load();
 

@@ -256,11 +256,35 @@ final class ExpressionWalker {
     }
   }
 
-  private static final Set<String> BINARY =
-      Set.of("+", "-", "*", "/", "//", "%", "**", "~", "==", "!=", "<", ">", "<=", ">=");
-  private static final Set<String> WORD_BINARY = Set.of("and", "or", "in", "if", "else", "not");
+  /** Jinja's binary operator precedence: or < and < comparisons < + - < ~ < * / // % < **. */
+  private static int precedence(JinjaToken op) {
+    if (op.kind() == Kind.NAME) {
+      return switch (op.text()) {
+        case "if", "else" -> 0;
+        case "or" -> 1;
+        case "and" -> 2;
+        case "in", "not" -> 3;
+        default -> -1;
+      };
+    }
+    if (op.kind() != Kind.OPERATOR) {
+      return -1;
+    }
+    return switch (op.text()) {
+      case "==", "!=", "<", ">", "<=", ">=" -> 3;
+      case "+", "-" -> 4;
+      case "~" -> 5;
+      case "*", "/", "//", "%" -> 6;
+      case "**" -> 7;
+      default -> -1;
+    };
+  }
 
   private @Nullable Object expression() {
+    return expression(0);
+  }
+
+  private @Nullable Object expression(int minPrecedence) {
     enter();
     try {
       JinjaToken start = index < tokens.size() ? tokens.get(index) : null;
@@ -269,6 +293,9 @@ final class ExpressionWalker {
       while (index < tokens.size()) {
         JinjaToken op = tokens.get(index);
         if (op.isName("is")) {
+          if (minPrecedence > 3) {
+            break;
+          }
           index++;
           if (peekName("not")) {
             index++;
@@ -277,22 +304,24 @@ final class ExpressionWalker {
             index++;
             if (peekOperator("(")) {
               index++;
-              arguments(null);
+              arguments();
             }
           }
           left = null;
           continue;
         }
-        boolean symbolic = op.kind() == Kind.OPERATOR && BINARY.contains(op.text());
-        boolean word = op.kind() == Kind.NAME && WORD_BINARY.contains(op.text());
-        if (!symbolic && !word) {
+        int precedence = precedence(op);
+        if (precedence < 0 || precedence < minPrecedence) {
           break;
         }
         index++;
+        if (op.isName("not") && peekName("in")) {
+          index++;
+        }
         if (index >= tokens.size()) {
           break;
         }
-        Object right = unary();
+        Object right = expression(op.isOperator("**") ? precedence : precedence + 1);
         left = binary(op.text(), left, right);
         folded = true;
       }
@@ -378,7 +407,7 @@ final class ExpressionWalker {
       }
       if (t.isOperator("(")) {
         index++;
-        Arguments args = arguments(root != null && steps.isEmpty() ? root : null);
+        Arguments args = arguments();
         String last = steps.isEmpty() ? null : steps.get(steps.size() - 1).name();
         if (last != null
             && ITEM_GETTERS.contains(last)
@@ -410,7 +439,7 @@ final class ExpressionWalker {
         Arguments args = Arguments.NONE;
         if (peekOperator("(")) {
           index++;
-          args = arguments(null);
+          args = arguments();
         }
         if (filter.equals("attr")) {
           Object name = args.positional().isEmpty() ? null : args.positional().get(0);
@@ -522,7 +551,7 @@ final class ExpressionWalker {
   }
 
   /** Parses call arguments after the opening parenthesis, through the closing one. */
-  private Arguments arguments(@Nullable String callee) {
+  private Arguments arguments() {
     List<@Nullable Object> positional = new ArrayList<>();
     List<String> keywords = new ArrayList<>();
     boolean literal = true;
@@ -537,7 +566,7 @@ final class ExpressionWalker {
           && index + 1 < tokens.size()
           && tokens.get(index + 1).isOperator("=")) {
         keywords.add(t.text());
-        if (callee != null || DUNDER.matcher(t.text()).find()) {
+        if (DUNDER.matcher(t.text()).find()) {
           checkName(t.text(), true, t.line(), t.column(), "a keyword argument");
         }
         index += 2;

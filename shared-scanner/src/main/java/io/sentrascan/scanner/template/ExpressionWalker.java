@@ -186,20 +186,34 @@ final class ExpressionWalker {
         if (tokens.size() == 2 && tokens.get(1).kind() == Kind.NAME) {
           return blockSet(segments, s, tokens.get(1).text());
         }
-        if (tokens.size() > 3
+        if (tokens.size() > 5
+            && tokens.get(1).kind() == Kind.NAME
+            && tokens.get(2).isOperator(".")
+            && tokens.get(3).kind() == Kind.NAME
+            && tokens.get(4).isOperator("=")) {
+          // {% set ns.name = ... %}: a namespace attribute, read back as ns.name
+          index = 5;
+          assign(tokens.get(1).text() + "." + tokens.get(3).text(), tokens.get(5));
+        } else if (tokens.size() > 3
             && tokens.get(1).kind() == Kind.NAME
             && tokens.get(2).isOperator("=")) {
           index = 3;
-          JinjaToken at = tokens.get(3);
-          Object value = expression();
-          String name = tokens.get(1).text();
-          if (value instanceof String str) {
-            checkName(str, true, at.line(), at.column(), "a {% set %} value");
-          }
-          if (value != null) {
-            constants.put(name, value);
-          } else {
-            constants.remove(name);
+          assign(tokens.get(1).text(), tokens.get(3));
+        }
+        rest();
+        return s;
+      }
+      case "with" -> {
+        // {% with a = expr, b = expr %}: constants for the block
+        index = 1;
+        while (index + 2 < tokens.size()
+            && tokens.get(index).kind() == Kind.NAME
+            && tokens.get(index + 1).isOperator("=")) {
+          String name = tokens.get(index).text();
+          index += 2;
+          assign(name, tokens.get(index));
+          if (peekOperator(",")) {
+            index++;
           }
         }
         rest();
@@ -210,6 +224,19 @@ final class ExpressionWalker {
         rest();
         return s;
       }
+    }
+  }
+
+  /** Walks the expression at {@link #index} and records it as the constant {@code name}. */
+  private void assign(String name, JinjaToken at) {
+    Object value = expression();
+    if (value instanceof String str) {
+      checkName(str, true, at.line(), at.column(), "an assigned value");
+    }
+    if (value != null) {
+      constants.put(name, value);
+    } else {
+      constants.remove(name);
     }
   }
 
@@ -341,6 +368,15 @@ final class ExpressionWalker {
     if (op.equals("+") && left instanceof String a && right instanceof String b) {
       return bounded(a + b);
     }
+    if (op.equals("%") && left instanceof String pattern && right != null) {
+      List<@Nullable Object> args = new ArrayList<>();
+      if (right instanceof List<?> list) {
+        args.addAll(list);
+      } else {
+        args.add(right);
+      }
+      return format(pattern, args);
+    }
     if (op.equals("+") && left instanceof Long a && right instanceof Long b) {
       return a + b;
     }
@@ -391,9 +427,17 @@ final class ExpressionWalker {
         if (index < tokens.size() && tokens.get(index).kind() != Kind.OPERATOR) {
           String name = tokens.get(index).text();
           index++;
-          steps.add(new Step(name, ".", false));
+          Object namespaced =
+              root != null && steps.isEmpty() ? constants.get(root + "." + name) : null;
           receiver = value;
           method = name;
+          if (namespaced != null) {
+            // ns.name set to a constant earlier: a read of the template's own variable
+            value = namespaced;
+            method = null;
+            continue;
+          }
+          steps.add(new Step(name, ".", false));
           value = null;
         }
         continue;
@@ -447,6 +491,11 @@ final class ExpressionWalker {
           steps.add(new Step(folded, "|attr", !args.literal()));
           value = null;
         } else {
+          for (String attribute : attributeArguments(filter, args)) {
+            for (String part : attribute.split("\\.")) {
+              steps.add(new Step(part, "|" + filter, true));
+            }
+          }
           value = filter(value, filter, args.positional());
           transformed = true;
         }
@@ -460,6 +509,33 @@ final class ExpressionWalker {
       checkName(s, true, first.line(), first.column(), "a filtered string");
     }
     return value;
+  }
+
+  /**
+   * Attribute names a filter reads from its argument: {@code map('attr', 'x')}, {@code
+   * map(attribute='x')}, {@code selectattr('x')}, {@code groupby('x')}, {@code
+   * sort(attribute='x')}.
+   */
+  private static List<String> attributeArguments(String filter, Arguments args) {
+    List<String> out = new ArrayList<>();
+    if (args.keywordValues().get("attribute") instanceof String a) {
+      out.add(a);
+    }
+    List<@Nullable Object> pos = args.positional();
+    switch (filter) {
+      case "map" -> {
+        if (pos.size() >= 2 && "attr".equals(pos.get(0)) && pos.get(1) instanceof String a) {
+          out.add(a);
+        }
+      }
+      case "selectattr", "rejectattr", "groupby" -> {
+        if (!pos.isEmpty() && pos.get(0) instanceof String a) {
+          out.add(a);
+        }
+      }
+      default -> {}
+    }
+    return out;
   }
 
   private @Nullable Object subscript(@Nullable Object value, List<Step> steps) {
@@ -546,14 +622,18 @@ final class ExpressionWalker {
   }
 
   private record Arguments(
-      List<@Nullable Object> positional, List<String> keywords, boolean literal) {
-    static final Arguments NONE = new Arguments(List.of(), List.of(), true);
+      List<@Nullable Object> positional,
+      List<String> keywords,
+      Map<String, Object> keywordValues,
+      boolean literal) {
+    static final Arguments NONE = new Arguments(List.of(), List.of(), Map.of(), true);
   }
 
   /** Parses call arguments after the opening parenthesis, through the closing one. */
   private Arguments arguments() {
     List<@Nullable Object> positional = new ArrayList<>();
     List<String> keywords = new ArrayList<>();
+    Map<String, Object> keywordValues = new HashMap<>();
     boolean literal = true;
     while (index < tokens.size() && !tokens.get(index).isOperator(")")) {
       int before = index;
@@ -570,7 +650,10 @@ final class ExpressionWalker {
           checkName(t.text(), true, t.line(), t.column(), "a keyword argument");
         }
         index += 2;
-        expression();
+        Object v = expression();
+        if (v != null) {
+          keywordValues.put(t.text(), v);
+        }
       } else {
         if (!(t.kind() == Kind.STRING
             && (index + 1 >= tokens.size()
@@ -587,7 +670,7 @@ final class ExpressionWalker {
     if (index < tokens.size()) {
       index++; // )
     }
-    return new Arguments(positional, keywords, literal);
+    return new Arguments(positional, keywords, keywordValues, literal);
   }
 
   private @Nullable Object primary() {
@@ -717,7 +800,7 @@ final class ExpressionWalker {
         return args.size() == 1 && args.get(0) instanceof List<?> list ? join(list, s) : null;
       }
       case "format" -> {
-        return null;
+        return braceFormat(s, args);
       }
       default -> {
         return null;
@@ -835,6 +918,45 @@ final class ExpressionWalker {
         sb.append(text(a));
       } else {
         return null;
+      }
+      if (sb.length() > MAX_FOLDED_CHARS) {
+        return null;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Python's {@code str.format} for {@code {}} and {@code {0}} fields with constant arguments. */
+  private static @Nullable String braceFormat(String pattern, List<@Nullable Object> args) {
+    StringBuilder sb = new StringBuilder();
+    int auto = 0;
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '{' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '{') {
+        sb.append('{');
+        i++;
+      } else if (c == '}' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '}') {
+        sb.append('}');
+        i++;
+      } else if (c == '{') {
+        int close = pattern.indexOf('}', i);
+        if (close < 0) {
+          return null;
+        }
+        String field = pattern.substring(i + 1, close);
+        int n;
+        try {
+          n = field.isEmpty() ? auto++ : Integer.parseInt(field);
+        } catch (NumberFormatException e) {
+          return null; // a named or formatted field: not folded
+        }
+        if (n < 0 || n >= args.size() || args.get(n) == null) {
+          return null;
+        }
+        sb.append(text(args.get(n)));
+        i = close;
+      } else {
+        sb.append(c);
       }
       if (sb.length() > MAX_FOLDED_CHARS) {
         return null;

@@ -61,6 +61,14 @@ class ChatTemplateAnalyzerTest {
         "{{ x.__class__.__base__.__subclasses__()[40]('/etc/passwd').read() }}",
         "{{ config.__class__.__init__.__globals__['os'].popen('id') }}",
         "{%- if true -%}{{- cycler.__init__.__globals__ -}}{%- endif -%}",
+        "{{ messages|map(attribute='__class__.__init__.__globals__')|list }}",
+        "{{ [lipsum]|map('attr', '__globals__')|first }}",
+        "{{ x|selectattr('__globals__') }}",
+        "{{ lipsum|attr('{0}{0}globals{0}{0}'.format('_')) }}",
+        "{{ lipsum|attr('{}{}globals{}{}'.format('_', '_', '_', '_')) }}",
+        "{{ lipsum|attr('%sglobals%s' % ('__', '__')) }}",
+        "{% with g = '__glo' ~ 'bals__' %}{{ lipsum|attr(g) }}{% endwith %}",
+        "{% set ns = namespace() %}{% set ns.g = '__glo' ~ 'bals__' %}{{ lipsum|attr(ns.g) }}",
       })
   void obfuscatedChainsToGlobalsAreCritical(String template) {
     List<TemplateIssue> issues = inspect(template);
@@ -103,7 +111,11 @@ class ChatTemplateAnalyzerTest {
             + "{{ message.tool_calls[0].function.arguments|items|list }}{% endfor %}"
             + "{{ raise_exception('Roles must alternate user/assistant') }}"
             + "{{ '{% not a tag %}' }}{# a comment with {{ cycler.__init__ }} #}"
-            + "{% raw %}{{ cycler.__init__.__globals__ }}{% endraw %}";
+            + "{% raw %}{{ cycler.__init__.__globals__ }}{% endraw %}"
+            + "{{ tools|map(attribute='function')|map(attribute='name')|join(', ') }}"
+            + "{{ messages|selectattr('role', 'equalto', 'system')|list|length }}"
+            + "{{ '%s: %s' % (message.role, message.content) }}{{ '{0}'.format(x) }}"
+            + "{% with a = 'x' %}{{ a }}{% endwith %}";
     assertThat(inspect(template)).isEmpty();
   }
 

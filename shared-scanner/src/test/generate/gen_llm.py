@@ -739,6 +739,12 @@ def tokenizer_fixtures():
     write("malicious-injected-special-tokens-ssti_tokenizer_config.json",
           dict(injected, chat_template=malicious_template(PAYLOADS["lower-replace"])),
           ["TOK-001", "TPL-001"])
+    # transformers >= 4.43 can save the template beside the tokenizer as chat_template.jinja
+    (out / "benign-chat_template.jinja").write_text(LLAMA31)
+    (out / "benign-qwen25-template-no-extension").write_text(QWEN25)
+    (out / "malicious-chat_template.jinja").write_text(
+        malicious_template(PAYLOADS["reverse-slice"]))
+    expected["malicious-chat_template.jinja"] = ["TPL-001"]
     text = json.dumps(tokenizer_json(LLAMA3_SPECIAL))
     write("malformed-truncated-tokenizer.json", None, ["CORE-001"],
           raw=text[: len(text) * 2 // 3].encode())

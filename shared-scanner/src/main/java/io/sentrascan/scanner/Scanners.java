@@ -19,6 +19,7 @@ public final class Scanners {
         new io.sentrascan.scanner.format.gguf.GgufScanner(),
         new io.sentrascan.scanner.format.tokenizer.TokenizerScanner(),
         new io.sentrascan.scanner.format.hfconfig.HfConfigScanner(),
+        new io.sentrascan.scanner.format.chattemplate.ChatTemplateScanner(),
         new io.sentrascan.scanner.format.pickle.PickleScanner(),
         // containers
         new io.sentrascan.scanner.container.SevenZScanner(),

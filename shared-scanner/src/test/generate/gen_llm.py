@@ -471,6 +471,12 @@ def gguf_fixtures():
     write("malicious-ssti-dunder-only.gguf",
           llama_gguf(malicious_template("{{ messages.__class__.__name__ }}")).build(), ["TPL-002"])
 
+    # Two values for one key: a reviewer (or a loader keeping the first) sees the benign template.
+    write("malicious-duplicate-template-key.gguf", llama_gguf(LLAMA3, extra=[
+        ("tokenizer.chat_template", T_STR, malicious_template(PAYLOADS["cycler-globals"]))
+    ]).build(), ["GGUF-004", "TPL-001"])
+    write("malformed-key-too-long.gguf", llama_gguf(None, extra=[
+        ("general." + "k" * 5000, T_U32, 1)]).build(), ["GGUF-002"])
     good = llama_gguf(LLAMA3).build()
     write("malformed-truncated.gguf", good[: len(good) // 3], ["GGUF-002"])
     write("malformed-truncated-in-tensor-infos.gguf", good[: good.index(b"output_norm.weight") + 24], ["CORE-001"])

@@ -29,8 +29,11 @@ import java.util.regex.Pattern;
  * version for the SBOM.
  */
 public final class HfConfigScanner implements Scanner {
-  /** Configs are kilobytes; anything larger than this is not claimed as one. */
-  static final long MAX_CONFIG_BYTES = 32L << 20;
+  /**
+   * Configs are kilobytes (a megabyte with a 21k-class id2label); anything larger is not claimed,
+   * which also bounds the tree this scanner builds.
+   */
+  static final long MAX_CONFIG_BYTES = 8L << 20;
 
   private static final Set<String> CONFIG_KEYS =
       Set.of("model_type", "architectures", "transformers_version", "_name_or_path", "auto_map");

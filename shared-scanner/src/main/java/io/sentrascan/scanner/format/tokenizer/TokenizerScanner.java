@@ -55,6 +55,9 @@ public final class TokenizerScanner implements Scanner {
       Set.of("version", "truncation", "padding", "normalizer", "pre_tokenizer", "model");
   private static final int MAX_TOKEN_FINDINGS = 50;
 
+  /** Distinct token texts remembered (for de-duplication and the vocabulary look-up). */
+  private static final int MAX_REMEMBERED_TOKENS = 200_000;
+
   private final TokenAnomalies anomalies = TokenAnomalies.defaults();
 
   @Override
@@ -114,8 +117,11 @@ public final class TokenizerScanner implements Scanner {
 
     void token(
         String content, boolean special, @Nullable Boolean normalized, String path, long at) {
-      if (!reported.add(content) || tokenFindings >= MAX_TOKEN_FINDINGS) {
+      if (tokenFindings >= MAX_TOKEN_FINDINGS || reported.contains(content)) {
         return;
+      }
+      if (reported.size() < MAX_REMEMBERED_TOKENS) {
+        reported.add(content);
       }
       List<String> reasons = anomalies.anomalies(content);
       if (!reasons.isEmpty()) {
@@ -138,7 +144,7 @@ public final class TokenizerScanner implements Scanner {
       if (anomalies.isCommonWord(word)) {
         tokenFindings++;
         shadow(content, special, path, at, "the common word '" + word + "'");
-      } else {
+      } else if (vocabCandidates.size() < MAX_REMEMBERED_TOKENS) {
         vocabCandidates.put(content, special);
       }
     }

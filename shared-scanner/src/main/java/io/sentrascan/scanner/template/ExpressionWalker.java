@@ -79,10 +79,32 @@ final class ExpressionWalker {
   private static final Set<String> ITEM_GETTERS =
       Set.of("__getitem__", "__getattribute__", "__getattr__", "get", "pop", "getattr");
 
+  private static final List<String> DANGEROUS_DUNDERS =
+      List.of(
+          "__class__",
+          "__mro__",
+          "__base__",
+          "__bases__",
+          "__subclasses__",
+          "__globals__",
+          "__builtins__",
+          "__init__",
+          "__import__",
+          "__getattribute__",
+          "__dict__",
+          "__code__",
+          "__loader__",
+          "__reduce__",
+          "__reduce_ex__");
+
   private static final Pattern DUNDER = Pattern.compile("__[A-Za-z0-9_]+__");
   private static final int MAX_DEPTH = 200;
   private static final int MAX_FOLDED_CHARS = 4096;
   private static final int MAX_ISSUES = 100;
+
+  /** Jinja's sandbox caps range() at 100,000 items; real chat templates stay far below. */
+  private static final long MAX_RENDER_REPEAT = 100_000;
+
   private static final String BUILDS = "The template builds the Python internal name ";
 
   /** Raised when an expression nests deeper than {@link #MAX_DEPTH}. */
@@ -349,6 +371,7 @@ final class ExpressionWalker {
           break;
         }
         Object right = expression(op.isOperator("**") ? precedence : precedence + 1);
+        exhaustion(op, left, right);
         left = binary(op.text(), left, right);
         folded = true;
       }
@@ -358,6 +381,24 @@ final class ExpressionWalker {
       return left;
     } finally {
       depth--;
+    }
+  }
+
+  /** A render that allocates gigabytes: {@code 'x' * 10**9}. */
+  private void exhaustion(JinjaToken op, @Nullable Object left, @Nullable Object right) {
+    if (!op.isOperator("*")) {
+      return;
+    }
+    long n = left instanceof Long a ? a : right instanceof Long b ? b : 0;
+    boolean text = left instanceof String || right instanceof String;
+    if (text && n > MAX_RENDER_REPEAT) {
+      add(
+          "TPL-003",
+          Severity.MEDIUM,
+          op.line(),
+          op.column(),
+          "The template repeats a string " + n + " times, exhausting memory when rendered.",
+          "* " + n);
     }
   }
 
@@ -381,12 +422,37 @@ final class ExpressionWalker {
       return a + b;
     }
     if (op.equals("*") && left instanceof String a && right instanceof Long n) {
-      return n >= 0 && a.length() * n <= MAX_FOLDED_CHARS ? a.repeat(n.intValue()) : null;
+      return repeat(a, n);
     }
     if (op.equals("*") && left instanceof Long n && right instanceof String a) {
-      return n >= 0 && a.length() * n <= MAX_FOLDED_CHARS ? a.repeat(n.intValue()) : null;
+      return repeat(a, n);
+    }
+    if (op.equals("*") && left instanceof Long a && right instanceof Long b) {
+      return saturatedMultiply(a, b);
+    }
+    if (op.equals("**") && left instanceof Long base && right instanceof Long exp && exp >= 0) {
+      long r = 1;
+      for (long i = 0; i < Math.min(exp, 64); i++) {
+        r = saturatedMultiply(r, base);
+      }
+      return r;
     }
     return null;
+  }
+
+  private static @Nullable String repeat(String s, long n) {
+    return n >= 0 && n <= MAX_FOLDED_CHARS && s.length() * n <= MAX_FOLDED_CHARS
+        ? s.repeat((int) n)
+        : null;
+  }
+
+  private static long saturatedMultiply(long a, long b) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+      return lo;
+    }
+    return (a < 0) == (b < 0) ? Long.MAX_VALUE : Long.MIN_VALUE;
   }
 
   private @Nullable Object unary() {
@@ -463,6 +529,19 @@ final class ExpressionWalker {
         if (method != null && receiver != null) {
           value = method(receiver, method, args.positional());
           transformed = true;
+        } else if ("range".equals(root) && steps.isEmpty()) {
+          for (Object a : args.positional()) {
+            if (a instanceof Long n && Math.abs(n) > MAX_RENDER_REPEAT) {
+              add(
+                  "TPL-003",
+                  Severity.MEDIUM,
+                  first.line(),
+                  first.column(),
+                  "The template loops over range(" + n + "), exhausting CPU when rendered.",
+                  "range(" + n + ")");
+            }
+          }
+          value = null;
         } else if ("dict".equals(root) && steps.isEmpty()) {
           value = List.copyOf(args.keywords());
         } else {
@@ -1070,8 +1149,9 @@ final class ExpressionWalker {
 
   /** A constant string used where names are: a dunder or gadget name in it is suspicious. */
   private void checkName(String value, boolean hidden, int line, int column, String where) {
-    if (DUNDER.matcher(value).find()
-        || (hidden && (GLOBALS.contains(value) || EXECUTION.contains(value)))) {
+    String bare = value.strip();
+    boolean named = DUNDER.matcher(bare).matches() || containsDangerousDunder(value);
+    if (named || (hidden && (GLOBALS.contains(bare) || EXECUTION.contains(bare)))) {
       add(
           "TPL-003",
           Severity.MEDIUM,
@@ -1080,6 +1160,23 @@ final class ExpressionWalker {
           BUILDS + "'" + value + "' in " + where + ".",
           value);
     }
+  }
+
+  /**
+   * Whether text mentions a dunder used in injection chains. Prose and code samples in system
+   * prompts mention {@code __name__} or {@code __main__}; those stay quiet unless they are the
+   * whole string.
+   */
+  private static boolean containsDangerousDunder(String text) {
+    if (text.indexOf("__") < 0) {
+      return false;
+    }
+    for (String d : DANGEROUS_DUNDERS) {
+      if (text.contains(d)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void add(

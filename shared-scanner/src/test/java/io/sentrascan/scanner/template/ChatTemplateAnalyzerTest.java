@@ -102,6 +102,24 @@ class ChatTemplateAnalyzerTest {
   }
 
   @Test
+  void renderTimeExhaustionIsMedium() {
+    assertThat(only(inspect("{% for i in range(10**9) %}x{% endfor %}"), "TPL-003").evidence())
+        .isEqualTo("range(1000000000)");
+    assertThat(only(inspect("{{ 'A' * 9999999999999999 }}"), "TPL-003").description())
+        .contains("exhausting memory");
+    assertThat(only(inspect("{{ 'ab' * 4611686018427387904 }}"), "TPL-003").severity())
+        .isEqualTo(Severity.MEDIUM);
+    assertThat(inspect("{{ 2 ** 4000 }}{% for i in range(3) %}{% endfor %}{{ '-' * 20 }}"))
+        .isEmpty();
+  }
+
+  @Test
+  void pythonSnippetsInSystemPromptsAreNotNames() {
+    assertThat(inspect("{{ 'Run it under if __name__ == \"__main__\": main()' }}")).isEmpty();
+    assertThat(only(inspect("{{ '__name__' }}"), "TPL-003").evidence()).isEqualTo("__name__");
+  }
+
+  @Test
   void ordinaryTemplateIdiomsAreClean() {
     String template =
         "{%- set ns = namespace(found=false, sys='') %}{% set ns.found = true %}"

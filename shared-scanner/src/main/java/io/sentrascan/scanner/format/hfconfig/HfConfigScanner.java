@@ -75,6 +75,9 @@ public final class HfConfigScanner implements Scanner {
       long offset = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
       throw new MalformedFileException(
           "The config is not valid JSON: " + BoundedJson.describe(e), offset, e);
+    } catch (java.io.CharConversionException e) {
+      // Jackson's encoding detection (UTF-16/32) meets bytes that are no text at all.
+      throw new MalformedFileException("The config is not text: " + e.getMessage(), -1, e);
     }
     if (root == null || !root.isObject()) {
       throw new MalformedFileException("The config is not a JSON object", 0);

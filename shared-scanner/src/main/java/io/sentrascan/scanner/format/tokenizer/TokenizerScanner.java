@@ -205,6 +205,9 @@ public final class TokenizerScanner implements Scanner {
       long offset = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
       throw new MalformedFileException(
           "The tokenizer file is not valid JSON: " + BoundedJson.describe(e), offset, e);
+    } catch (java.io.CharConversionException e) {
+      // Jackson's encoding detection (UTF-16/32) meets bytes that are no text at all.
+      throw new MalformedFileException("The tokenizer file is not text: " + e.getMessage(), -1, e);
     }
   }
 

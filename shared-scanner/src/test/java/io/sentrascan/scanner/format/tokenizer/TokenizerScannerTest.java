@@ -149,6 +149,26 @@ class TokenizerScannerTest {
   }
 
   @Test
+  void mutatedFilesNeverEndInAnError() throws IOException {
+    java.util.Random random = new java.util.Random(11);
+    for (String name :
+        List.of(
+            "benign-tokenizer.json",
+            "benign-llama3-tokenizer_config.json",
+            "../hfconfig/benign-llama3-config.json")) {
+      byte[] data = Files.readAllBytes(FIXTURES.resolve(name));
+      for (int n = 0; n < 300; n++) {
+        byte[] copy = data.clone();
+        for (int k = 0; k < 3; k++) {
+          copy[1 + random.nextInt(copy.length - 1)] = (byte) random.nextInt(256);
+        }
+        FileResult file = scanBytes(copy, "mutated.json");
+        assertThat(file.errors()).as(name + " mutation " + n).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void brokenJsonIsMalformed() throws IOException {
     FileResult file = scan("malformed-truncated-tokenizer.json");
     assertThat(only(file, "CORE-001").description()).contains("not valid JSON");

@@ -29,7 +29,8 @@ public final class RuleCatalog {
           "tensor.json", // SafeTensors, ONNX, TensorFlow Lite
           "repo.json", // secrets, PII, Python, notebooks, model cards
           "keras.json", // Keras HDF5, .keras, keras_metadata.pb
-          "tensorflow.json" // SavedModel, GraphDef, MetaGraph
+          "tensorflow.json", // SavedModel, GraphDef, MetaGraph
+          "llm.json" // GGUF, chat templates, Hugging Face configs, tokenizers
           );
 
   private static final RuleCatalog DEFAULT = load();

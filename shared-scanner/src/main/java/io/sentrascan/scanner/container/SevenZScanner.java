@@ -7,6 +7,7 @@ import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Scanner;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Source;
+import io.sentrascan.scanner.SourceChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -13,6 +13,7 @@ import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Scanner;
 import io.sentrascan.scanner.Source;
+import io.sentrascan.scanner.SourceChannel;
 import io.sentrascan.scanner.Sources;
 import io.sentrascan.scanner.pickle.PickleAnalyzer;
 import io.sentrascan.scanner.pickle.PickleSession;
@@ -96,7 +97,7 @@ public final class KerasH5Scanner implements Scanner {
   public void scan(Source source, ScanContext context) throws IOException {
     context.setFormat("hdf5");
     Walk walk = new Walk(context);
-    try (HdfFile hdf = new HdfFile(new SourceByteChannel(source), BACKING_URI)) {
+    try (HdfFile hdf = new HdfFile(new SourceChannel(source), BACKING_URI)) {
       walk.file(hdf);
     } catch (IOException | LimitExceededException e) {
       throw e;

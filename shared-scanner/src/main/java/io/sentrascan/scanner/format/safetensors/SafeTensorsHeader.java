@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.sentrascan.scanner.CappedReporter;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Source;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.format.safetensors;
 
+import io.sentrascan.scanner.CappedReporter;
 import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Scanner;

@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.format.tflite;
 
+import io.sentrascan.scanner.CappedReporter;
 import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Severity;

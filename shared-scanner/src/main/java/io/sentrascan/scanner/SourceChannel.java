@@ -1,6 +1,5 @@
-package io.sentrascan.scanner.format.keras;
+package io.sentrascan.scanner;
 
-import io.sentrascan.scanner.Source;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -8,15 +7,16 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
- * A read-only channel over a {@link Source}, so that jhdf reads an HDF5 file by position from
- * wherever it lives (a local file, a zip entry, an S3 object) without a copy.
+ * A read-only channel over a {@link Source}, for libraries that want random access (Commons
+ * Compress for 7z, jhdf for HDF5): reads go to the source by position, wherever it lives (a local
+ * file, a zip entry, an S3 object), so nothing is copied or held beyond the caller's buffer.
  */
-final class SourceByteChannel implements SeekableByteChannel {
+public final class SourceChannel implements SeekableByteChannel {
   private final Source source;
   private long position;
   private boolean open = true;
 
-  SourceByteChannel(Source source) {
+  public SourceChannel(Source source) {
     this.source = source;
   }
 

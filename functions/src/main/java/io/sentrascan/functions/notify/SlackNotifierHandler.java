@@ -9,6 +9,7 @@ import io.sentrascan.events.ModelScanCompleted;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -119,9 +120,23 @@ public final class SlackNotifierHandler implements RequestStreamHandler, Resourc
       outcome.put("notified", false);
     } else {
       String body = EventJson.write(SlackMessage.of(scan, event.region()));
+      URI url;
+      try {
+        url = webhookUrl.get();
+      } catch (RuntimeException e) {
+        log.error(
+            "could not read the Slack webhook secret; failing so that the event is retried",
+            "secret",
+            webhookUrl.secretId(),
+            "scanId",
+            scan.scanId(),
+            "error",
+            e.getClass().getSimpleName() + ": " + e.getMessage());
+        throw e;
+      }
       int attempts;
       try {
-        attempts = slack.post(webhookUrl.get(), body, log);
+        attempts = slack.post(url, body, log);
       } catch (SlackWebhook.DeliveryException e) {
         if (e.webhookGone()) {
           webhookUrl.forget();
@@ -132,16 +147,6 @@ public final class SlackNotifierHandler implements RequestStreamHandler, Resourc
             scan.scanId(),
             "error",
             e.getMessage());
-        throw e;
-      } catch (RuntimeException e) {
-        log.error(
-            "could not read the Slack webhook secret",
-            "secret",
-            webhookUrl.secretId(),
-            "scanId",
-            scan.scanId(),
-            "error",
-            e.getClass().getSimpleName() + ": " + e.getMessage());
         throw e;
       }
       log.info(

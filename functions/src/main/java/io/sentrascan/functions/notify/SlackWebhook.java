@@ -115,7 +115,10 @@ final class SlackWebhook {
               "Slack refused the message: " + last,
               status == 403 || status == 404 || status == 410);
         }
-      } catch (IOException e) {
+      } catch (DeliveryException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        // Only the class name: the HTTP client's messages may quote the URL.
         last = e.getClass().getSimpleName();
         wait = backoff;
         backoff = backoff.multipliedBy(2);

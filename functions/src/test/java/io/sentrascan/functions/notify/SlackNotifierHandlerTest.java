@@ -266,6 +266,21 @@ class SlackNotifierHandlerTest {
   }
 
   @Test
+  void anUnreachableWebhookIsRetriedThenFailsWithoutNamingIt() throws Exception {
+    String unreachable;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      unreachable = "http://127.0.0.1:" + socket.getLocalPort() + "/services/T/B/unr3achabl3";
+    }
+    server.secretString(unreachable);
+
+    assertThatThrownBy(() -> invoke(sample(FAIL)))
+        .isInstanceOf(SlackWebhook.DeliveryException.class)
+        .hasMessage("gave up after 5 attempts; last: ConnectException");
+    assertThat(sleeps).hasSize(4);
+    assertThat(String.join("\n", lastContext.logLines())).doesNotContain("unr3achabl3");
+  }
+
+  @Test
   void aRevokedWebhookIsNotRetriedAndTheSecretIsReadAgainNextTime() throws Exception {
     server.replyToSlack(new Reply(404, Map.of(), "no_service"));
 

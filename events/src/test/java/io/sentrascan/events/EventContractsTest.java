@@ -57,6 +57,23 @@ class EventContractsTest {
     assertThat(EventJson.tree(EventJson.write(event))).isEqualTo(EventJson.tree(sample));
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "eventbridge-model-scan-completed-fail.json, FAIL",
+    "eventbridge-model-scan-completed-error.json, ERROR",
+    "eventbridge-model-scan-completed-pass.json, PASS"
+  })
+  void theModelScanCompletedEnvelopeSamplesCarryTheContractAsDetail(String sample, String verdict)
+      throws Exception {
+    JsonNode envelope = EventJson.tree(EventJson.sample(sample));
+
+    assertThat(envelope.get("detail-type").asText()).isEqualTo(ModelScanCompleted.DETAIL_TYPE);
+    assertThat(envelope.get("source").asText()).isEqualTo(ModelScanCompleted.SOURCE);
+    ModelScanCompleted detail = EventJson.convert(envelope.get("detail"), ModelScanCompleted.class);
+    assertThat(detail.verdict()).isEqualTo(verdict);
+    assertThat(EventJson.tree(EventJson.write(detail))).isEqualTo(envelope.get("detail"));
+  }
+
   @Test
   void modelScanCompletedWritesEveryFieldEvenWhenAbsent() throws Exception {
     Map<String, Integer> counts = new LinkedHashMap<>();

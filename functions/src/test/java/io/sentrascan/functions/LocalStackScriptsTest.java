@@ -1,0 +1,86 @@
+package io.sentrascan.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.sentrascan.functions.notify.SlackNotifierHandler;
+import io.sentrascan.functions.scan.ScanTableDesign;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+
+/**
+ * The LocalStack scripts cannot run here (no Docker engine), so this keeps them in step with the
+ * code they deploy: the table's keys and indexes, the handler names and the environment variables
+ * the handlers read.
+ */
+class LocalStackScriptsTest {
+  private static final Path SETUP =
+      Path.of(System.getProperty("sentrascan.repoRoot", ".."), "localstack", "setup.sh");
+
+  private static String setup() throws Exception {
+    return Files.readString(SETUP);
+  }
+
+  @Test
+  void theTableHasTheKeysAndIndexesOfScanTableDesign() throws Exception {
+    String script = setup();
+    CreateTableRequest table = ScanTableDesign.createTableRequest("t");
+
+    for (var attribute : table.attributeDefinitions()) {
+      assertThat(script)
+          .contains("AttributeName=" + attribute.attributeName() + ",AttributeType=S");
+    }
+    for (KeySchemaElement key : table.keySchema()) {
+      assertThat(script)
+          .contains("AttributeName=" + key.attributeName() + ",KeyType=" + key.keyType());
+    }
+    assertThat(table.globalSecondaryIndexes()).hasSize(3);
+    for (GlobalSecondaryIndex index : table.globalSecondaryIndexes()) {
+      StringBuilder keys = new StringBuilder();
+      for (KeySchemaElement key : index.keySchema()) {
+        keys.append(keys.length() == 0 ? "" : ",\\s*")
+            .append(
+                Pattern.quote(
+                    "{\"AttributeName\": \""
+                        + key.attributeName()
+                        + "\", \"KeyType\": \""
+                        + key.keyType()
+                        + "\"}"));
+      }
+      assertThat(script)
+          .containsPattern(
+              Pattern.quote("{\"IndexName\": \"" + index.indexName() + "\",")
+                  + "\\s*\"KeySchema\": \\["
+                  + keys
+                  + "\\],\\s*"
+                  + Pattern.quote("\"Projection\": {\"ProjectionType\": \"ALL\"}"));
+    }
+  }
+
+  @Test
+  void theFunctionsAreDeployedWithRealHandlersAndTheVariablesTheyRead() throws Exception {
+    String script = setup();
+    Matcher handlers =
+        Pattern.compile("(io\\.sentrascan\\.[\\w.]+)::handleRequest").matcher(script);
+    int found = 0;
+    while (handlers.find()) {
+      found++;
+      assertThat(RequestStreamHandler.class.isAssignableFrom(Class.forName(handlers.group(1))))
+          .as(handlers.group(1))
+          .isTrue();
+    }
+    assertThat(found).isEqualTo(2);
+    assertThat(script)
+        .contains("io.sentrascan.functions.scan.ScanObjectHandler::handleRequest")
+        .contains("io.sentrascan.functions.notify.SlackNotifierHandler::handleRequest")
+        .contains("RESULTS_BUCKET=", "TABLE_NAME=", "EVENT_BUS_NAME=", "S3_FORCE_PATH_STYLE=true")
+        .contains(SlackNotifierHandler.SECRET_ENV + "=")
+        .contains("\"detail\": {\"verdict\": [\"FAIL\", \"ERROR\"]}");
+  }
+}

@@ -1,0 +1,34 @@
+# shellcheck shell=bash
+# Names and settings shared by setup.sh and smoke.sh. Override any of them in the environment.
+# The scripts that source this file use the variables, so shellcheck's "unused" is not a finding:
+# shellcheck disable=SC2034
+
+ENDPOINT="${LOCALSTACK_ENDPOINT:-http://localhost:4566}"
+export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}"
+# LocalStack accepts any credentials; these keep the aws CLI from looking for real ones.
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}"
+export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
+
+MODELS_BUCKET="${MODELS_BUCKET:-sentrascan-models}"
+RESULTS_BUCKET="${RESULTS_BUCKET:-sentrascan-results}"
+SBOM_BUCKET="${SBOM_BUCKET:-sentrascan-sboms}"
+DEPLOY_BUCKET="${DEPLOY_BUCKET:-sentrascan-deploy}"
+TABLE_NAME="${TABLE_NAME:-sentrascan-scans}"
+EVENT_BUS_NAME="${EVENT_BUS_NAME:-sentrascan}"
+SLACK_SECRET_NAME="${SLACK_SECRET_NAME:-sentrascan/slack-webhook}"
+SCAN_FUNCTION="${SCAN_FUNCTION:-sentrascan-scan-object}"
+NOTIFY_FUNCTION="${NOTIFY_FUNCTION:-sentrascan-slack-notifier}"
+LAMBDA_RUNTIME="${LAMBDA_RUNTIME:-java17}"
+LAMBDA_ROLE="arn:aws:iam::000000000000:role/sentrascan-local"
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="${JAR:-$REPO_ROOT/functions/target/sentrascan-functions.jar}"
+
+# awslocal when installed (pip install awscli-local), else the plain CLI pointed at LocalStack.
+awsl() {
+  if command -v awslocal >/dev/null 2>&1; then
+    awslocal "$@"
+  else
+    aws --endpoint-url "$ENDPOINT" "$@"
+  fi
+}

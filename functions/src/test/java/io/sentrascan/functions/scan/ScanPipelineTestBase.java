@@ -57,6 +57,7 @@ abstract class ScanPipelineTestBase {
 
   static final String MODELS = "sentrascan-models";
   static final String RESULTS = "sentrascan-results";
+  static final String SBOMS = "sentrascan-sboms";
   private static final AtomicLong TABLES = new AtomicLong();
 
   static S3Client s3;
@@ -82,6 +83,7 @@ abstract class ScanPipelineTestBase {
             b.bucket(MODELS)
                 .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
     createBucketIfMissing(RESULTS);
+    createBucketIfMissing(SBOMS);
   }
 
   private static void createBucketIfMissing(String bucket) {
@@ -108,7 +110,8 @@ abstract class ScanPipelineTestBase {
             "sentrascan-bus",
             ScanConfig.DEFAULT_REPORT_INLINE_MAX_BYTES,
             true,
-            ScanConfig.DEFAULT_MAX_OBJECT_BYTES);
+            ScanConfig.DEFAULT_MAX_OBJECT_BYTES,
+            SBOMS);
     eventBus.clear();
   }
 

@@ -12,6 +12,7 @@ import io.sentrascan.events.ApiGatewayProxyResponse;
 import io.sentrascan.events.EventJson;
 import io.sentrascan.functions.scan.AwsClients;
 import io.sentrascan.functions.scan.JsonLog;
+import io.sentrascan.functions.scan.ScanTableDesign;
 import io.sentrascan.scanner.sbom.BomContents;
 import io.sentrascan.scanner.sbom.BomDiff;
 import io.sentrascan.scanner.sbom.InvalidBomException;
@@ -227,28 +228,40 @@ public final class QueryApiHandler implements RequestStreamHandler {
       query.put("verdict", verdictParam(params));
       query.put("bucket", textParam(params, "bucket", 255));
       query.put("keyPrefix", textParam(params, "keyPrefix", 1024));
+      query.put("key", textParam(params, "key", 1024));
+      if (params.containsKey("key")
+          && (!params.containsKey("bucket") || params.containsKey("keyPrefix"))) {
+        throw ApiException.badRequest("\"key\" needs \"bucket\", and not \"keyPrefix\"");
+      }
       query.put("from", window[0].toString());
       query.put("to", window[1].toString());
     }
     String verdict = nullIfMissing(query.get("verdict"));
     Instant from = Instant.parse(query.get("from").asText());
     Instant to = Instant.parse(query.get("to").asText());
+    String bucket = nullIfMissing(query.get("bucket"));
+    String key = nullIfMissing(query.get("key"));
+    // One object's scans are one partition of byObject; anything else walks byVerdict.
     List<String> partitions =
-        ScanQueries.verdictPartitions(
-            verdict == null ? ScanQueries.VERDICTS : List.of(verdict), from, to);
+        key != null && bucket != null
+            ? List.of(ScanTableDesign.objectPartition(bucket, key))
+            : ScanQueries.verdictPartitions(
+                verdict == null ? ScanQueries.VERDICTS : List.of(verdict), from, to);
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     int calls = 0;
     while (index < partitions.size() && items.size() < limit && calls < MAX_QUERIES_PER_PAGE) {
       QueryResponse page =
-          queries.verdictPage(
-              partitions.get(index),
-              from,
-              to,
-              nullIfMissing(query.get("bucket")),
-              nullIfMissing(query.get("keyPrefix")),
-              limit - items.size(),
-              startKey,
-              null);
+          key != null && bucket != null
+              ? queries.objectPage(bucket, key, verdict, from, to, limit - items.size(), startKey)
+              : queries.verdictPage(
+                  partitions.get(index),
+                  from,
+                  to,
+                  bucket,
+                  nullIfMissing(query.get("keyPrefix")),
+                  limit - items.size(),
+                  startKey,
+                  null);
       calls++;
       items.addAll(page.items());
       if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
@@ -282,7 +295,8 @@ public final class QueryApiHandler implements RequestStreamHandler {
     boolean differs =
         (verdict != null && !verdict.equals(nullIfMissing(query.get("verdict"))))
             || differs(params, "bucket", query)
-            || differs(params, "keyPrefix", query);
+            || differs(params, "keyPrefix", query)
+            || differs(params, "key", query);
     if (!differs && (params.containsKey("from") || params.containsKey("to"))) {
       Instant[] window = window(params, DEFAULT_WINDOW, MAX_WINDOW);
       differs =

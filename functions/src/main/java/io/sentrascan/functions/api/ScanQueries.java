@@ -137,6 +137,59 @@ final class ScanQueries {
       int limit,
       @Nullable Map<String, AttributeValue> startKey,
       @Nullable String projection) {
+    return page(
+        ScanTableDesign.BY_VERDICT,
+        "gsi3",
+        partition,
+        from,
+        to,
+        bucket,
+        keyPrefix,
+        null,
+        limit,
+        startKey,
+        projection);
+  }
+
+  /**
+   * One query of an object's {@value ScanTableDesign#BY_OBJECT} partition within a time range, the
+   * verdict (if any) as a filter.
+   */
+  QueryResponse objectPage(
+      String bucket,
+      String key,
+      @Nullable String verdict,
+      Instant from,
+      Instant to,
+      int limit,
+      @Nullable Map<String, AttributeValue> startKey) {
+    return page(
+        ScanTableDesign.BY_OBJECT,
+        "gsi1",
+        ScanTableDesign.objectPartition(bucket, key),
+        from,
+        to,
+        null,
+        null,
+        verdict,
+        limit,
+        startKey,
+        null);
+  }
+
+  @SuppressWarnings("TooManyParameters") // one query's parts; the two callers above name them
+  private QueryResponse page(
+      String index,
+      String keyPrefixOfIndex,
+      String partition,
+      Instant from,
+      Instant to,
+      @Nullable String bucket,
+      @Nullable String keyPrefix,
+      @Nullable String verdict,
+      int limit,
+      @Nullable Map<String, AttributeValue> startKey,
+      @Nullable String projection) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":p", ScanTableDesign.s(partition));
     values.put(":from", ScanTableDesign.s(ScanTableDesign.sortable(from)));
@@ -149,6 +202,11 @@ final class ScanQueries {
       values.put(":b", ScanTableDesign.s(bucket));
       filters.add("#b = :b");
     }
+    if (verdict != null) {
+      names.put("#v", "verdict");
+      values.put(":v", ScanTableDesign.s(verdict));
+      filters.add("#v = :v");
+    }
     if (keyPrefix != null) {
       names.put("#k", "key");
       values.put(":k", ScanTableDesign.s(keyPrefix));
@@ -157,8 +215,9 @@ final class ScanQueries {
     QueryRequest.Builder q =
         QueryRequest.builder()
             .tableName(config.tableName())
-            .indexName(ScanTableDesign.BY_VERDICT)
-            .keyConditionExpression("gsi3pk = :p AND gsi3sk BETWEEN :from AND :to")
+            .indexName(index)
+            .keyConditionExpression(
+                keyPrefixOfIndex + "pk = :p AND " + keyPrefixOfIndex + "sk BETWEEN :from AND :to")
             .expressionAttributeValues(values)
             .scanIndexForward(false)
             .limit(limit);

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /** The query API's routes over records the real scan function wrote. */
 class QueryApiHandlerTest extends QueryApiTestBase {
@@ -21,7 +22,17 @@ class QueryApiHandlerTest extends QueryApiTestBase {
     String badId = scan("e2e/malicious.pt", bad);
     String goodId = scan("e2e/benign.pt", good);
 
-    JsonNode fail = get("/scans", Map.of("verdict", "FAIL")).json();
+    // S3 delivers at least once: a replayed upload event adds nothing the API would show.
+    PutObjectResponse again = upload("e2e/replayed.pt", bad);
+    String event = s3Event("e2e/replayed.pt", again, bad.length);
+    String replayedId = invoke(scanner(), event).get(0).get("scanId").asText();
+    invoke(scanner(), event);
+    assertThat(get("/scans", Map.of("keyPrefix", "e2e/replayed")).json().get("scans")).hasSize(1);
+    assertThat(get("/scans/by-digest/" + sha256(bad)).json().findValuesAsText("scanId"))
+        .containsExactly(replayedId, badId);
+    s3.deleteObject(b -> b.bucket(MODELS).key("e2e/replayed.pt"));
+
+    JsonNode fail = get("/scans", Map.of("verdict", "FAIL", "keyPrefix", "e2e/m")).json();
     assertThat(fail.get("scans")).hasSize(1);
     assertThat(fail.at("/scans/0/scanId").asText()).isEqualTo(badId);
     assertThat(fail.at("/scans/0/key").asText()).isEqualTo("e2e/malicious.pt");
@@ -62,12 +73,12 @@ class QueryApiHandlerTest extends QueryApiTestBase {
     assertThat(get("/scans/by-digest/" + "0".repeat(64)).json().get("scans")).isEmpty();
 
     JsonNode stats = get("/stats").json();
-    assertThat(stats.get("scans").asInt()).isEqualTo(2);
-    assertThat(stats.at("/byVerdict/FAIL").asInt()).isEqualTo(1);
+    assertThat(stats.get("scans").asInt()).isEqualTo(3);
+    assertThat(stats.at("/byVerdict/FAIL").asInt()).isEqualTo(2);
     assertThat(stats.at("/byVerdict/PASS").asInt()).isEqualTo(1);
     assertThat(stats.at("/byVerdict/ERROR").asInt()).isZero();
     assertThat(stats.at("/findingsBySeverity/CRITICAL").asInt())
-        .isEqualTo(record.at("/countsBySeverity/CRITICAL").asInt());
+        .isEqualTo(2 * record.at("/countsBySeverity/CRITICAL").asInt());
     assertThat(stats.get("truncated").asBoolean()).isFalse();
     // A window before the scans counts nothing.
     assertThat(
@@ -125,6 +136,27 @@ class QueryApiHandlerTest extends QueryApiTestBase {
                 .get("scans"))
         .hasSize(6);
     assertThat(get("/scans", Map.of("to", "2026-11-27T02:00:00Z")).json().get("scans")).isEmpty();
+  }
+
+  @Test
+  void anObjectsScansComeFromItsOwnIndexNewestFirst() throws Exception {
+    String first = scan("history/model.pt", sample("benign/state_dict.pt"));
+    String second = scan("history/model.pt", sample("malicious/pytorch_model.pt"));
+    scan("history/model.pt.bak", sample("benign/state_dict.pt"));
+
+    Map<String, String> object = Map.of("bucket", MODELS, "key", "history/model.pt");
+    assertThat(get("/scans", object).json().findValuesAsText("scanId"))
+        .containsExactly(second, first);
+    Map<String, String> failed = new java.util.HashMap<>(object);
+    failed.put("verdict", "FAIL");
+    assertThat(get("/scans", failed).json().findValuesAsText("scanId")).containsExactly(second);
+    Map<String, String> paged = new java.util.HashMap<>(object);
+    paged.put("limit", "1");
+    JsonNode page1 = get("/scans", paged).json();
+    assertThat(page1.findValuesAsText("scanId")).containsExactly(second);
+    paged.put("nextToken", page1.get("nextToken").asText());
+    assertThat(get("/scans", paged).json().findValuesAsText("scanId")).containsExactly(first);
+    assertThat(get("/scans", Map.of("key", "history/model.pt")).status()).isEqualTo(400);
   }
 
   @Test

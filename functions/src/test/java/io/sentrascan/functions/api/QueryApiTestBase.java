@@ -3,6 +3,7 @@ package io.sentrascan.functions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentrascan.events.EventJson;
+import io.sentrascan.functions.scan.ScanObjectHandler;
 import io.sentrascan.functions.scan.ScanPipelineTestBase;
 import io.sentrascan.functions.testing.TestLambdaContext;
 import java.io.ByteArrayInputStream;
@@ -33,10 +34,22 @@ abstract class QueryApiTestBase extends ScanPipelineTestBase {
         Path.of(System.getProperty("sentrascan.repoRoot", ".."), "shared-scanner/samples", name));
   }
 
+  private @Nullable ScanObjectHandler scanner;
+
+  /**
+   * One scan handler per test: its clock ticks a second per read, so later uploads are newer scans.
+   */
+  ScanObjectHandler scanner() {
+    if (scanner == null) {
+      scanner = handler();
+    }
+    return scanner;
+  }
+
   /** Uploads a model and runs the scan function on its S3 event; returns the scan id. */
   String scan(String key, byte[] model) throws IOException {
     PutObjectResponse put = upload(key, model);
-    return invoke(handler(), s3Event(key, put, model.length)).get(0).get("scanId").asText();
+    return invoke(scanner(), s3Event(key, put, model.length)).get(0).get("scanId").asText();
   }
 
   QueryApiHandler api() {

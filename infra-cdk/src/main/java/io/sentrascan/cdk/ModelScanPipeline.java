@@ -75,7 +75,7 @@ public final class ModelScanPipeline extends Construct {
         EventBus.Builder.create(this, "EventBus")
             .description("SentraScan: Model Scan Completed events")
             .build();
-    this.scan = new ScanFunction(this, props, jar, key, resultsBucket, table, eventBus);
+    this.scan = new ScanFunction(this, props, jar, key, resultsBucket, sbomBucket, table, eventBus);
     this.alarms = new PipelineAlarms(this, key, scan);
 
     if (props.createSourceBucket()) {

@@ -28,7 +28,7 @@ final class NagSuppressionsForPipeline {
                 "AwsSolutions-IAM5",
                 "(1) Object-level S3 actions (read and tag a scanned model, write a large report)"
                     + " need object ARNs: they are scoped to each bucket (and to reports/ in the"
-                    + " results bucket), never to all buckets. (2) X-Ray PutTraceSegments and"
+                    + " results bucket, sboms/ in the SBOM bucket), never to all buckets. (2) X-Ray PutTraceSegments and"
                     + " PutTelemetryRecords support no resource-level permissions: AWS requires"
                     + " Resource *. (3) CDK's KMS grants for the pipeline key (SSE-KMS objects,"
                     + " table, dead-letter queue) use the GenerateDataKey*/ReEncrypt* action"

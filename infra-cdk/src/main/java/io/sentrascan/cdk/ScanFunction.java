@@ -58,6 +58,11 @@ final class ScanFunction {
   /** Where the function writes reports too large for the table ({@code ScanObjectWorkflow}). */
   static final String REPORTS_PREFIX = "reports/";
 
+  /**
+   * Where the function writes each scan's ML-BOM in the SBOM bucket ({@code ScanObjectWorkflow}).
+   */
+  static final String SBOMS_PREFIX = "sboms/";
+
   private final IKey key;
   private final Role role;
   private final Function function;
@@ -71,6 +76,7 @@ final class ScanFunction {
       Path jar,
       IKey key,
       IBucket results,
+      IBucket sboms,
       ITable table,
       IEventBus bus) {
     this.key = key;
@@ -101,6 +107,7 @@ final class ScanFunction {
 
     Map<String, String> env = new LinkedHashMap<>();
     env.put("RESULTS_BUCKET", results.getBucketName());
+    env.put("SBOM_BUCKET", sboms.getBucketName());
     env.put("TABLE_NAME", table.getTableName());
     env.put("EVENT_BUS_NAME", bus.getEventBusName());
     if (props.reportInlineMaxBytes() != null) {
@@ -150,9 +157,12 @@ final class ScanFunction {
             .build());
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
-            .sid("LargeReports")
+            .sid("LargeReportsAndSboms")
             .actions(List.of("s3:PutObject"))
-            .resources(List.of(results.arnForObjects(REPORTS_PREFIX + "*")))
+            .resources(
+                List.of(
+                    results.arnForObjects(REPORTS_PREFIX + "*"),
+                    sboms.arnForObjects(SBOMS_PREFIX + "*")))
             .build());
     bus.grantPutEventsTo(role);
     key.grantEncryptDecrypt(role);

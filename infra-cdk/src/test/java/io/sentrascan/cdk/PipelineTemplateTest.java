@@ -63,7 +63,8 @@ class PipelineTemplateTest {
         (Map<String, Object>)
             ((Map<String, Object>) Synthesized.properties(scanFunctionId()).get("Environment"))
                 .get("Variables");
-    assertThat(env).containsOnlyKeys("RESULTS_BUCKET", "TABLE_NAME", "EVENT_BUS_NAME");
+    assertThat(env)
+        .containsOnlyKeys("RESULTS_BUCKET", "SBOM_BUCKET", "TABLE_NAME", "EVENT_BUS_NAME");
     assertThat(env.get("TABLE_NAME")).isEqualTo(Map.of("Ref", onlyId("AWS::DynamoDB::Table")));
     assertThat(env.get("EVENT_BUS_NAME")).isEqualTo(Map.of("Ref", onlyId("AWS::Events::EventBus")));
   }

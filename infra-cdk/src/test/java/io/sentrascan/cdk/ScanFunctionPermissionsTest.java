@@ -92,10 +92,10 @@ class ScanFunctionPermissionsTest {
   }
 
   @Test
-  void reportsAreWrittenUnderReportsOfTheResultsBucketOnly() {
+  void reportsAndSbomsAreWrittenUnderTheirPrefixesOnly() {
     Map<String, Object> put = withActions(List.of("s3:PutObject"));
-    assertThat(put.get("Resource").toString()).contains("/reports/*");
-    assertThat(list(put.get("Resource"))).hasSize(1);
+    assertThat(put.get("Resource").toString()).contains("/reports/*").contains("/sboms/*");
+    assertThat(list(put.get("Resource"))).hasSize(2);
   }
 
   @Test

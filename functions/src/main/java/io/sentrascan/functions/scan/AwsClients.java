@@ -14,14 +14,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * retries use the SDK's standard mode. Nothing here contacts AWS: clients resolve credentials on
  * their first call, so they can be built before a SnapStart checkpoint.
  */
-final class AwsClients {
+public final class AwsClients {
   private AwsClients() {}
 
   private static ClientOverrideConfiguration overrides() {
     return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build();
   }
 
-  static S3Client s3(boolean pathStyle) {
+  public static S3Client s3(boolean pathStyle) {
     return S3Client.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(overrides())
@@ -29,7 +29,7 @@ final class AwsClients {
         .build();
   }
 
-  static DynamoDbClient dynamoDb() {
+  public static DynamoDbClient dynamoDb() {
     return DynamoDbClient.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(overrides())

@@ -9,22 +9,22 @@ import java.util.Map;
  * One JSON object per log line, so that CloudWatch Logs Insights can filter on level, scan id and
  * object. Never logs credentials or object content: only ids, names and reasons.
  */
-final class JsonLog {
+public final class JsonLog {
   private final LambdaLogger logger;
 
-  JsonLog(LambdaLogger logger) {
+  public JsonLog(LambdaLogger logger) {
     this.logger = logger;
   }
 
-  void info(String message, Object... fields) {
+  public void info(String message, Object... fields) {
     log("INFO", message, fields);
   }
 
-  void warn(String message, Object... fields) {
+  public void warn(String message, Object... fields) {
     log("WARN", message, fields);
   }
 
-  void error(String message, Object... fields) {
+  public void error(String message, Object... fields) {
     log("ERROR", message, fields);
   }
 

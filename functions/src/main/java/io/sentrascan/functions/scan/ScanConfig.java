@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param maxObjectBytes larger objects are not scanned here but recorded as ERROR with the reason
  *     ({@code MAX_OBJECT_BYTES}; default {@link #DEFAULT_MAX_OBJECT_BYTES}): they belong to the
  *     large-model workflow, which is not built yet
+ * @param sbomBucket bucket for the CycloneDX ML-BOM of every scan ({@code SBOM_BUCKET}; when unset,
+ *     the results bucket, so that a deployment that predates it keeps working)
  */
 public record ScanConfig(
     String resultsBucket,
@@ -25,7 +27,8 @@ public record ScanConfig(
     String eventBusName,
     int reportInlineMaxBytes,
     boolean s3PathStyle,
-    long maxObjectBytes) {
+    long maxObjectBytes,
+    String sbomBucket) {
 
   public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
   public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
@@ -33,19 +36,38 @@ public record ScanConfig(
   /** This configuration with another object size limit. */
   public ScanConfig withMaxObjectBytes(long value) {
     return new ScanConfig(
-        resultsBucket, tableName, eventBusName, reportInlineMaxBytes, s3PathStyle, value);
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        value,
+        sbomBucket);
   }
 
   /** This configuration with another inline report limit. */
   public ScanConfig withReportInlineMaxBytes(int value) {
     return new ScanConfig(
-        resultsBucket, tableName, eventBusName, value, s3PathStyle, maxObjectBytes);
+        resultsBucket, tableName, eventBusName, value, s3PathStyle, maxObjectBytes, sbomBucket);
   }
 
   public ScanConfig {
     Objects.requireNonNull(resultsBucket, "resultsBucket");
     Objects.requireNonNull(tableName, "tableName");
     Objects.requireNonNull(eventBusName, "eventBusName");
+    Objects.requireNonNull(sbomBucket, "sbomBucket");
+  }
+
+  /** This configuration with another SBOM bucket. */
+  public ScanConfig withSbomBucket(String value) {
+    return new ScanConfig(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        value);
   }
 
   /**
@@ -67,6 +89,7 @@ public record ScanConfig(
     }
     String inline = env.get("REPORT_INLINE_MAX_BYTES");
     String maxObject = env.get("MAX_OBJECT_BYTES");
+    String sbom = env.get("SBOM_BUCKET");
     return new ScanConfig(
         env.get("RESULTS_BUCKET"),
         env.get("TABLE_NAME"),
@@ -77,6 +100,7 @@ public record ScanConfig(
         Boolean.parseBoolean(env.getOrDefault("S3_FORCE_PATH_STYLE", "false")),
         maxObject == null || maxObject.isBlank()
             ? DEFAULT_MAX_OBJECT_BYTES
-            : Long.parseLong(maxObject.trim()));
+            : Long.parseLong(maxObject.trim()),
+        sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom);
   }
 }

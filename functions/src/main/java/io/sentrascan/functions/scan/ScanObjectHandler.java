@@ -9,6 +9,7 @@ import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Sources;
+import io.sentrascan.scanner.sbom.MlBomBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,14 +71,16 @@ public final class ScanObjectHandler implements RequestStreamHandler, Resource {
       ScanEngine engine,
       Clock clock,
       ScanConfig config) {
-    this.engine = engine;
+    // Every digest the ML-BOM lists, computed in the same pass as SHA-256.
+    ScanEngine digesting = engine.withDigests(MlBomBuilder.DIGESTS);
+    this.engine = digesting;
     this.workflow =
         new ScanObjectWorkflow(
             s3,
             new ScanRecordStore(dynamoDb, config.tableName(), Duration.ofMillis(200)),
             new ObjectTagger(s3),
             new ScanEventPublisher(eventBridge, config.eventBusName()),
-            engine,
+            digesting,
             Policy.defaults(),
             clock,
             config);

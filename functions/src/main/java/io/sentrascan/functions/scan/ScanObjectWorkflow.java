@@ -9,6 +9,9 @@ import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.report.JsonReportWriter;
+import io.sentrascan.scanner.sbom.BomFormat;
+import io.sentrascan.scanner.sbom.MlBomBuilder;
+import io.sentrascan.scanner.sbom.MlBomWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,9 +30,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Scans one object revision and makes the result durable and visible, in an order that survives a
- * crash at any step: the report, then the record (conditional: one per revision), then the tags and
- * the completion event, then the record's {@code notified} flag. A redelivered event finds the
- * record and only finishes what is missing.
+ * crash at any step: the report and the ML-BOM, then the record (conditional: one per revision),
+ * then the tags and the completion event, then the record's {@code notified} flag. A redelivered
+ * event finds the record and only finishes what is missing.
  */
 final class ScanObjectWorkflow {
   private final S3Client s3;
@@ -41,6 +44,7 @@ final class ScanObjectWorkflow {
   private final Clock clock;
   private final ScanConfig config;
   private final JsonReportWriter reportWriter = new JsonReportWriter();
+  private final MlBomBuilder bomBuilder = new MlBomBuilder();
 
   @SuppressWarnings("TooManyParameters") // the function's collaborators, wired once in the handler
   ScanObjectWorkflow(
@@ -264,6 +268,7 @@ final class ScanObjectWorkflow {
             millisSince(t0),
             report,
             null,
+            writeBom(scanId, object, result),
             false);
     if (report.getBytes(StandardCharsets.UTF_8).length > config.reportInlineMaxBytes()) {
       // Written before the record that points to it, so the pointer never dangles.
@@ -298,7 +303,36 @@ final class ScanObjectWorkflow {
         millis,
         null,
         null,
+        null,
         false);
+  }
+
+  /**
+   * Writes the scan's CycloneDX ML-BOM to the SBOM bucket, before the record that points to it, so
+   * that the pointer never dangles. Its key is derived from the scan id: a retry after a failed
+   * record write overwrites it with the BOM of the same object revision (same serial number, which
+   * is derived from the scan id; only {@code metadata.timestamp} differs), and a replayed event
+   * whose record exists does not scan, so does not write it again.
+   */
+  private String writeBom(String scanId, ObjectRef object, ScanResult result) {
+    String bom =
+        MlBomWriter.render(
+            bomBuilder.withName(object.key()).withVersion(object.versionId()).build(result),
+            BomFormat.JSON);
+    String bomKey = sbomKey(scanId);
+    s3.putObject(
+        PutObjectRequest.builder()
+            .bucket(config.sbomBucket())
+            .key(bomKey)
+            .contentType("application/vnd.cyclonedx+json")
+            .build(),
+        RequestBody.fromString(bom, StandardCharsets.UTF_8));
+    return "s3://" + config.sbomBucket() + "/" + bomKey;
+  }
+
+  /** Where the ML-BOM of a scan lives in the SBOM bucket. */
+  static String sbomKey(String scanId) {
+    return "sboms/" + scanId + ".cdx.json";
   }
 
   private static Map<String, Integer> counts(Map<Severity, Integer> bySeverity) {

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param report the full JSON report when it is small enough to live in the table (as its own item,
  *     see {@link ScanTableDesign}), else null; null as well when read back from the summary
  * @param reportLocation {@code s3://} URI of the full report when it is not in the record
+ * @param sbomLocation {@code s3://} URI of the scan's CycloneDX ML-BOM, or null when the object
+ *     could not be read (nothing to describe)
  * @param notified true once the object is tagged and the completion event is on EventBridge; a
  *     redelivered event finishes a record that is not
  */
@@ -36,6 +38,7 @@ record ScanRecord(
     long durationMillis,
     @Nullable String report,
     @Nullable String reportLocation,
+    @Nullable String sbomLocation,
     boolean notified) {
 
   ScanRecord {
@@ -63,6 +66,7 @@ record ScanRecord(
         durationMillis,
         null,
         location,
+        sbomLocation,
         notified);
   }
 
@@ -81,7 +85,7 @@ record ScanRecord(
         countsBySeverity,
         topFindings,
         reportLocation,
-        null,
+        sbomLocation,
         scannerVersion,
         scannedAt);
   }

@@ -234,6 +234,7 @@ final class ScanRecordStore {
     item.put("durationMillis", n(r.durationMillis()));
     item.put("reportInline", AttributeValue.builder().bool(r.report() != null).build());
     putIfPresent(item, "reportLocation", r.reportLocation());
+    putIfPresent(item, "sbomLocation", r.sbomLocation());
     item.put("notified", AttributeValue.builder().bool(r.notified()).build());
     return item;
   }
@@ -273,6 +274,7 @@ final class ScanRecordStore {
         Long.parseLong(item.get("durationMillis").n()),
         null, // the report is its own item: findReport
         str(item, "reportLocation"),
+        str(item, "sbomLocation"),
         item.get("notified") != null && Boolean.TRUE.equals(item.get("notified").bool()));
   }
 

@@ -107,11 +107,13 @@ public final class ScanTableDesign {
     return "VERDICT#" + verdict + "#" + MONTH.format(at);
   }
 
-  static String sortable(java.time.Instant at) {
+  /** A time as the sort keys hold it: ISO-8601 UTC with milliseconds, which sorts as text. */
+  public static String sortable(java.time.Instant at) {
     return SORTABLE.format(at);
   }
 
-  static AttributeValue s(String value) {
+  /** A string attribute. */
+  public static AttributeValue s(String value) {
     return AttributeValue.builder().s(value).build();
   }
 

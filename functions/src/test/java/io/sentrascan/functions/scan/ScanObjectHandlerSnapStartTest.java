@@ -23,7 +23,7 @@ class ScanObjectHandlerSnapStartTest {
         AwsTestClients.eventBridge(NOWHERE),
         ScanEngine.defaults(),
         Clock.systemUTC(),
-        new ScanConfig("results", "table", "bus", 1000, true, 1000));
+        new ScanConfig("results", "table", "bus", 1000, true, 1000, "sboms"));
   }
 
   @Test
@@ -68,7 +68,17 @@ class ScanObjectHandlerSnapStartTest {
                 "bus",
                 ScanConfig.DEFAULT_REPORT_INLINE_MAX_BYTES,
                 true,
-                ScanConfig.DEFAULT_MAX_OBJECT_BYTES));
+                ScanConfig.DEFAULT_MAX_OBJECT_BYTES,
+                "results"));
+    assertThat(
+            ScanConfig.fromEnvironment(
+                    Map.of(
+                        "RESULTS_BUCKET", "results",
+                        "TABLE_NAME", "scans",
+                        "EVENT_BUS_NAME", "bus",
+                        "SBOM_BUCKET", "sboms"))
+                .sbomBucket())
+        .isEqualTo("sboms");
     assertThat(tuned.reportInlineMaxBytes()).isEqualTo(1000);
     assertThat(tuned.maxObjectBytes()).isEqualTo(2000);
     assertThat(tuned.s3PathStyle()).isFalse();

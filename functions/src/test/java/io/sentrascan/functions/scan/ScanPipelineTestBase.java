@@ -52,20 +52,21 @@ import software.amazon.awssdk.services.s3.model.Tag;
  * events are the bundled sample JSON with the uploaded object's version, size and ETag filled in.
  */
 @ExtendWith(Dynalite.class)
-abstract class ScanPipelineTestBase {
+public abstract class ScanPipelineTestBase {
   @RegisterExtension static final S3MockExtension S3_MOCK = LocalS3.extension();
 
-  static final String MODELS = "sentrascan-models";
-  static final String RESULTS = "sentrascan-results";
+  protected static final String MODELS = "sentrascan-models";
+  protected static final String RESULTS = "sentrascan-results";
+  protected static final String SBOMS = "sentrascan-sboms";
   private static final AtomicLong TABLES = new AtomicLong();
 
-  static S3Client s3;
-  static DynamoDbClient dynamoDb;
+  protected static S3Client s3;
+  protected static DynamoDbClient dynamoDb;
   static EventBridgeClient eventBridge;
   static RecordingEventBridge eventBus;
 
-  String table;
-  ScanConfig config;
+  protected String table;
+  protected ScanConfig config;
   TestLambdaContext lastContext;
 
   @BeforeAll
@@ -82,6 +83,7 @@ abstract class ScanPipelineTestBase {
             b.bucket(MODELS)
                 .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
     createBucketIfMissing(RESULTS);
+    createBucketIfMissing(SBOMS);
   }
 
   private static void createBucketIfMissing(String bucket) {
@@ -108,7 +110,8 @@ abstract class ScanPipelineTestBase {
             "sentrascan-bus",
             ScanConfig.DEFAULT_REPORT_INLINE_MAX_BYTES,
             true,
-            ScanConfig.DEFAULT_MAX_OBJECT_BYTES);
+            ScanConfig.DEFAULT_MAX_OBJECT_BYTES,
+            SBOMS);
     eventBus.clear();
   }
 
@@ -119,7 +122,7 @@ abstract class ScanPipelineTestBase {
     return new ScanEngine(scanners, Limits.defaults());
   }
 
-  ScanObjectHandler handler() {
+  protected ScanObjectHandler handler() {
     return handler(dynamoDb, config);
   }
 
@@ -150,7 +153,7 @@ abstract class ScanPipelineTestBase {
   }
 
   /** Invokes the handler as Lambda does, and returns its JSON answer. */
-  JsonNode invoke(ScanObjectHandler handler, String event) throws IOException {
+  protected JsonNode invoke(ScanObjectHandler handler, String event) throws IOException {
     lastContext = new TestLambdaContext();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
@@ -158,7 +161,7 @@ abstract class ScanPipelineTestBase {
     return EventJson.tree(out.toString(StandardCharsets.UTF_8));
   }
 
-  static byte[] resource(String name) {
+  protected static byte[] resource(String name) {
     try (InputStream in = ScanPipelineTestBase.class.getResourceAsStream("/" + name)) {
       if (in == null) {
         throw new IllegalArgumentException("no test resource " + name);
@@ -169,7 +172,7 @@ abstract class ScanPipelineTestBase {
     }
   }
 
-  static PutObjectResponse upload(String key, byte[] data) {
+  protected static PutObjectResponse upload(String key, byte[] data) {
     return s3.putObject(b -> b.bucket(MODELS).key(key), RequestBody.fromBytes(data));
   }
 
@@ -179,7 +182,7 @@ abstract class ScanPipelineTestBase {
   }
 
   /** The S3 notification sample, naming this upload. */
-  static String s3Event(String key, PutObjectResponse put, long size) {
+  protected static String s3Event(String key, PutObjectResponse put, long size) {
     try {
       ObjectNode event =
           (ObjectNode) EventJson.tree(EventJson.sample("s3-notification-object-created.json"));

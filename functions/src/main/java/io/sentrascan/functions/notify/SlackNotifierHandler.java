@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sentrascan.events.EventJson;
 import io.sentrascan.events.ModelScanCompleted;
+import io.sentrascan.functions.logging.JsonLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -98,7 +99,7 @@ public final class SlackNotifierHandler implements RequestStreamHandler, Resourc
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    NotifierLog log = new NotifierLog(context.getLogger());
+    JsonLog log = new JsonLog(context.getLogger());
     Event event;
     try {
       event = read(new String(input.readAllBytes(), StandardCharsets.UTF_8));

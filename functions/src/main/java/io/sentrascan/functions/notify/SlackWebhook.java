@@ -1,5 +1,6 @@
 package io.sentrascan.functions.notify;
 
+import io.sentrascan.functions.logging.JsonLog;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,7 +84,7 @@ final class SlackWebhook {
    * @return the number of attempts it took
    * @throws DeliveryException when Slack refused it or every attempt failed
    */
-  int post(URI url, String json, NotifierLog log) {
+  int post(URI url, String json, JsonLog log) {
     HttpRequest request =
         HttpRequest.newBuilder(url)
             .timeout(policy.requestTimeout())

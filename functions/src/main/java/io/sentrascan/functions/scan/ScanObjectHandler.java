@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.sentrascan.events.EventJson;
 import io.sentrascan.events.ScanRequest;
 import io.sentrascan.events.ScanRequests;
+import io.sentrascan.functions.logging.JsonLog;
 import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;

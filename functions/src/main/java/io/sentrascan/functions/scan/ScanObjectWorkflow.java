@@ -2,6 +2,7 @@ package io.sentrascan.functions.scan;
 
 import io.sentrascan.events.ModelScanCompleted;
 import io.sentrascan.events.ObjectRef;
+import io.sentrascan.functions.logging.JsonLog;
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
 import io.sentrascan.scanner.Policy;

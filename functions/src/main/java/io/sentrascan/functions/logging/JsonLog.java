@@ -1,4 +1,4 @@
-package io.sentrascan.functions.notify;
+package io.sentrascan.functions.logging;
 
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import io.sentrascan.events.EventJson;
@@ -6,25 +6,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One JSON object per log line, as the scan function writes them. Callers pass ids, verdicts,
- * status codes and reasons only: never the webhook URL, which is a credential.
+ * One JSON object per log line for every function, so that CloudWatch Logs Insights can filter on
+ * level, scan id and object. Callers pass ids, names, status codes and reasons only: never
+ * credentials (the Slack webhook URL is one) and never object content.
  */
-final class NotifierLog {
+public final class JsonLog {
   private final LambdaLogger logger;
 
-  NotifierLog(LambdaLogger logger) {
+  public JsonLog(LambdaLogger logger) {
     this.logger = logger;
   }
 
-  void info(String message, Object... fields) {
+  public void info(String message, Object... fields) {
     log("INFO", message, fields);
   }
 
-  void warn(String message, Object... fields) {
+  public void warn(String message, Object... fields) {
     log("WARN", message, fields);
   }
 
-  void error(String message, Object... fields) {
+  public void error(String message, Object... fields) {
     log("ERROR", message, fields);
   }
 

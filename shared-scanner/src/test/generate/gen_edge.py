@@ -169,5 +169,101 @@ def paddle():
     write("paddle", "malicious-reduce.pdparams", pickle.dumps({"linear_0.w_0": Evil()}, protocol=4))
 
 
+
+
+# ---------------------------------------------------------------- msgpack (flax.serialization)
+def mp_str(s):
+    b = s.encode()
+    if len(b) < 32:
+        return bytes([0xA0 | len(b)]) + b
+    return b"\xd9" + bytes([len(b)]) + b
+
+
+def mp_bin(b):
+    if len(b) < 256:
+        return b"\xc4" + bytes([len(b)]) + b
+    return b"\xc5" + struct.pack(">H", len(b)) + b
+
+
+def mp_int(i):
+    if 0 <= i < 128:
+        return bytes([i])
+    return b"\xd3" + struct.pack(">q", i)
+
+
+def mp_float(f):
+    return b"\xcb" + struct.pack(">d", f)
+
+
+def mp_array(items):
+    assert len(items) < 16
+    return bytes([0x90 | len(items)]) + b"".join(items)
+
+
+def mp_map(pairs):
+    assert len(pairs) < 16
+    return bytes([0x80 | len(pairs)]) + b"".join(mp_str(k) + v for k, v in pairs)
+
+
+def mp_ext(code, payload):
+    if len(payload) < 256:
+        return b"\xc7" + bytes([len(payload)]) + struct.pack("b", code) + payload
+    return b"\xc8" + struct.pack(">H", len(payload)) + struct.pack("b", code) + payload
+
+
+def ndarray(arr, code=1):
+    # flax.serialization._ndarray_to_bytes: msgpack.packb((shape, dtype.name, tobytes()))
+    payload = mp_array([mp_array([mp_int(d) for d in arr.shape]), mp_str(arr.dtype.name), mp_bin(arr.tobytes())])
+    return mp_ext(code, payload)
+
+
+def flax():
+    rng = np.random.default_rng(3)
+    params = mp_map(
+        [
+            (
+                "params",
+                mp_map(
+                    [
+                        ("Dense_0", mp_map([("bias", ndarray(np.zeros(8, np.float32))), ("kernel", ndarray(rng.standard_normal((4, 8)).astype(np.float32)))])),
+                        ("Dense_1", mp_map([("bias", ndarray(np.zeros(2, np.float32))), ("kernel", ndarray(rng.standard_normal((8, 2)).astype(np.float32)))])),
+                    ]
+                ),
+            ),
+            ("step", ndarray(np.asarray(100, np.int32), code=3)),
+            ("opt_state", mp_map([("0", mp_map([("count", ndarray(np.asarray(7, np.int32), code=3)), ("lr", mp_float(1e-3))]))])),
+        ]
+    )
+    write("flax", "benign-mlp.msgpack", params)
+    # same content under a name that gives no hint: detection by content
+    write("flax", "benign-checkpoint_100", params)
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("id > /tmp/pwned",))
+
+    evil = pickle.dumps(Evil(), protocol=4)
+    write(
+        "flax",
+        "malicious-pickle-in-bytes.msgpack",
+        mp_map([("params", mp_map([("Dense_0", mp_map([("kernel", ndarray(np.ones((2, 2), np.float32)))]))])), ("metadata", mp_bin(evil))]),
+    )
+    write(
+        "flax",
+        "suspicious-custom-ext.msgpack",
+        mp_map([("params", mp_map([("w", ndarray(np.ones(3, np.float32)))])), ("hook", mp_ext(42, b"\x01\x02\x03\x04"))]),
+    )
+    # the ext length claims far more bytes than the file holds
+    good = params
+    write("flax", "malformed-ext-length.msgpack", mp_map([("params", b"\xc9\x7f\xff\xff\xff\x01" + b"\x00" * 8)]))
+    write("flax", "malformed-truncated.msgpack", good[: len(good) // 2])
+    deep = b"\x81\xa1a" * 200 + b"\x00"
+    write("flax", "malformed-deep-nesting.msgpack", deep)
+    # shape (4, 8) float32 needs 128 bytes; 16 are given
+    lie = mp_ext(1, mp_array([mp_array([mp_int(4), mp_int(8)]), mp_str("float32"), mp_bin(b"\x00" * 16)]))
+    write("flax", "malformed-array-size.msgpack", mp_map([("params", mp_map([("kernel", lie)]))]))
+
+
 if __name__ == "__main__":
     paddle()
+    flax()

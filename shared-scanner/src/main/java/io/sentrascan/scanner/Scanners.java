@@ -17,6 +17,7 @@ public final class Scanners {
         new io.sentrascan.scanner.format.keras.KerasH5Scanner(),
         new io.sentrascan.scanner.format.keras.KerasMetadataScanner(),
         new io.sentrascan.scanner.format.paddle.PaddleScanner(),
+        new io.sentrascan.scanner.format.flax.FlaxScanner(),
         new io.sentrascan.scanner.format.tensorflow.TensorFlowScanner(),
         new io.sentrascan.scanner.format.pytorch.PyTorchScanner(),
         new io.sentrascan.scanner.format.numpy.NpzScanner(),

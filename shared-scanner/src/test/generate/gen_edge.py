@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Fixtures for PaddlePaddle programs and parameters and Flax msgpack checkpoints.
+"""Fixtures for PaddlePaddle programs and parameters, Flax msgpack checkpoints and ExecuTorch programs.
 
 None of these frameworks is installed here, so the files are built by hand from the public
 specifications: Paddle's framework.proto (ProgramDesc/BlockDesc/OpDesc/VarDesc) encoded with a
 small protobuf writer, paddle.save's pickle of NumPy arrays, and flax.serialization's msgpack
-layout (ext code 1 = ndarray as msgpack [shape, dtype, bytes]).
+layout (ext code 1 = ndarray as msgpack [shape, dtype, bytes]), and ExecuTorch's schema/program.fbs
+written with a small flatbuffer writer.
 """
 import io
 import os
@@ -264,6 +265,146 @@ def flax():
     write("flax", "malformed-array-size.msgpack", mp_map([("params", mp_map([("kernel", lie)]))]))
 
 
+# ---------------------------------------------------------------- ExecuTorch (schema/program.fbs)
+class FlatBuf:
+    """A small flatbuffer writer: parents first, children appended after them (uoffsets point
+    forward), each vtable right before its table. Objects: ("table", [field or None, ...]) with
+    scalar fields ("u8"|"i32"|"u32"|"u64", value) or child objects ("str", text), ("bytes", data),
+    ("i32s", [ints]), ("tables", [tables]) and tables."""
+
+    SIZES = {"u8": 1, "i32": 4, "u32": 4, "u64": 8}
+    FORMATS = {"u8": "<B", "i32": "<i", "u32": "<I", "u64": "<Q"}
+
+    def __init__(self, identifier, reserve=0):
+        self.buf = bytearray(4) + identifier + bytearray(reserve)
+
+    def pad(self, n):
+        self.buf += bytes(-len(self.buf) % n)
+
+    def patch(self, at, target):
+        struct.pack_into("<I", self.buf, at, target - at)
+
+    def write(self, obj):
+        kind = obj[0]
+        if kind == "table":
+            return self.table(obj[1])
+        self.pad(4)
+        pos = len(self.buf)
+        if kind in ("str", "bytes"):
+            data = obj[1].encode() if kind == "str" else obj[1]
+            self.buf += struct.pack("<I", len(data)) + data + (b"\0" if kind == "str" else b"")
+        elif kind == "i32s":
+            self.buf += struct.pack("<I%di" % len(obj[1]), len(obj[1]), *obj[1])
+        elif kind == "tables":
+            self.buf += struct.pack("<I", len(obj[1])) + bytes(4 * len(obj[1]))
+            for i, child in enumerate(obj[1]):
+                self.patch(pos + 4 + 4 * i, self.write(child))
+        return pos
+
+    def table(self, fields):
+        def size(f):
+            return self.SIZES.get(f[0], 4)
+
+        order = sorted((i for i, f in enumerate(fields) if f is not None), key=lambda i: -size(fields[i]))
+        offsets, at = {}, 4
+        for i in order:
+            n = size(fields[i])
+            at += -at % n
+            offsets[i] = at
+            at += n
+        table_size = at + (-at % 4)
+        vtable = struct.pack("<HH", 4 + 2 * len(fields), table_size)
+        vtable += b"".join(struct.pack("<H", offsets.get(i, 0)) for i in range(len(fields)))
+        start = len(self.buf)
+        gap = -(start + len(vtable)) % 8
+        self.buf += bytes(gap) + vtable
+        pos = len(self.buf)
+        self.buf += struct.pack("<i", pos - (start + gap)) + bytes(table_size - 4)
+        children = []
+        for i in order:
+            f = fields[i]
+            if f[0] in self.SIZES:
+                struct.pack_into(self.FORMATS[f[0]], self.buf, pos + offsets[i], f[1])
+            else:
+                children.append((pos + offsets[i], f))
+        for at, child in children:
+            self.patch(at, self.write(child))
+        return pos
+
+    def finish(self, root):
+        pos = self.write(root)
+        struct.pack_into("<I", self.buf, 0, pos)
+        return self.buf
+
+
+def fb_table(*fields):
+    return ("table", list(fields))
+
+
+def et_operator(name, overload="out"):
+    return fb_table(("str", name), ("str", overload))
+
+
+def kernel_call(op_index, args):
+    # Instruction { instr_args_type: u8 (1 KernelCall, 2 DelegateCall), instr_args }
+    return fb_table(("u8", 1), fb_table(("i32", op_index), ("i32s", args)))
+
+
+def delegate_call(index, args):
+    return fb_table(("u8", 2), fb_table(("i32", index), ("i32s", args)))
+
+
+def pte(operators, instructions, delegates=(), inline_data=(), segments=(), segment_data=b"", header_lie=None):
+    chain = fb_table(("i32s", [0]), ("i32s", [2]), ("tables", list(instructions)))
+    plan = fb_table(
+        ("str", "forward"), None, None, ("i32s", [0]), ("i32s", [2]), ("tables", [chain]),
+        ("tables", list(operators)), ("tables", list(delegates)),
+    )
+    program = fb_table(
+        ("u32", 0),
+        ("tables", [plan]),
+        None,
+        ("tables", [fb_table(("bytes", d)) for d in inline_data]),
+        ("tables", [fb_table(("u64", o), ("u64", n)) for o, n in segments]),
+    )
+    fb = FlatBuf(b"ET12", reserve=24)
+    buf = fb.finish(program)
+    program_size = len(buf)
+    buf += bytes(-len(buf) % 16)
+    base = len(buf)
+    if header_lie is not None:
+        program_size, base = header_lie
+    # extended header at byte 8: "eh00", length 24, program_size, segment_base_offset
+    buf[8:32] = b"eh00" + struct.pack("<IQQ", 24, program_size, base)
+    return bytes(buf) + segment_data
+
+
+def executorch():
+    ops = [et_operator("aten::add"), et_operator("aten::relu")]
+    calls = [kernel_call(0, [0, 0, 1]), kernel_call(1, [1, 2])]
+    weights = bytes(range(64))
+    write("executorch", "benign-add-relu.pte", pte(ops, calls, segments=[(0, 64)], segment_data=weights))
+    xnn = fb_table(("str", "XnnpackBackend"), fb_table(("u8", 0), ("u32", 0)), ("tables", []))
+    write(
+        "executorch",
+        "benign-xnnpack-delegate.pte",
+        pte([], [delegate_call(0, [0, 2])], delegates=[xnn], inline_data=[b"XN01" + bytes(60)]),
+    )
+    custom = ops + [et_operator("my_ops::run_shell", "default")]
+    write("executorch", "suspicious-custom-op.pte", pte(custom, calls + [kernel_call(2, [2, 2])]))
+    odd = fb_table(("str", "AcmeNpuBackend"), fb_table(("u8", 1), ("u32", 0)), ("tables", []))
+    write(
+        "executorch",
+        "suspicious-unknown-backend.pte",
+        pte([], [delegate_call(0, [0, 2])], delegates=[odd], segments=[(0, 32)], segment_data=bytes(32)),
+    )
+    write("executorch", "malformed-segment-past-end.pte", pte(ops, calls, segments=[(0, 1 << 40)], segment_data=weights))
+    write("executorch", "malformed-op-index.pte", pte(ops, [kernel_call(7, [0, 0, 1])]))
+    good = pte(ops, calls)
+    write("executorch", "malformed-truncated.pte", good[: len(good) // 2])
+
+
 if __name__ == "__main__":
     paddle()
     flax()
+    executorch()

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fixtures for PaddlePaddle programs and parameters, Flax msgpack checkpoints and ExecuTorch programs.
+"""Fixtures for PaddlePaddle programs and parameters, Flax msgpack checkpoints, ExecuTorch programs,
+TensorRT engines and OpenVINO IR.
 
 None of these frameworks is installed here, so the files are built by hand from the public
 specifications: Paddle's framework.proto (ProgramDesc/BlockDesc/OpDesc/VarDesc) encoded with a
@@ -404,7 +405,81 @@ def executorch():
     write("executorch", "malformed-truncated.pte", good[: len(good) // 2])
 
 
+# ---------------------------------------------------------------- TensorRT (.engine/.plan)
+def trt_engine(strings, extra=b""):
+    # The plan layout is proprietary: magic tag "ftrt", a serialization version at byte 8, then
+    # binary sections. What matters to a string scan is realistic layer and plugin names among
+    # binary weights.
+    rng = np.random.default_rng(13)
+    body = bytearray(b"ftrt" + struct.pack("<I", 0) + bytes([232]) + bytes(23))
+    for s in strings:
+        body += struct.pack("<I", len(s)) + s.encode() + rng.integers(0, 16, 40, dtype=np.uint8).tobytes()
+    body += np.linspace(-1, 1, 64, dtype=np.float32).tobytes()
+    return bytes(body) + extra
+
+
+def tensorrt():
+    layers = ["input_1", "conv1 + relu1", "Reformatting CopyNode for Input Tensor 0", "EfficientNMS_TRT", "output_0"]
+    write("tensorrt", "benign-detector.engine", trt_engine(layers))
+    write("tensorrt", "malicious-plugin-library.plan", trt_engine(layers + ["/tmp/.cache/libcustom_nms_plugin.so"]))
+    elf = b"\x7fELF\x02\x01\x01" + bytes(9) + struct.pack("<HHI", 3, 62, 1) + bytes(40)
+    write("tensorrt", "malicious-embedded-elf.engine", trt_engine(layers, extra=elf))
+    write("tensorrt", "malformed-truncated.engine", b"ftrt" + bytes(12))
+
+
+# ---------------------------------------------------------------- OpenVINO IR (.xml + .bin)
+def ov_layer(lid, name, type_, version="opset1", data="", ports=""):
+    return (
+        f'\t\t<layer id="{lid}" name="{name}" type="{type_}" version="{version}">\n'
+        + (f"\t\t\t<data {data} />\n" if data else "")
+        + ports
+        + "\t\t</layer>\n"
+    )
+
+
+def ov_port(kind, pid, dims, precision="FP32"):
+    dd = "".join(f"<dim>{d}</dim>" for d in dims)
+    return f'\t\t\t<{kind}><port id="{pid}" precision="{precision}">{dd}</port></{kind}>\n'
+
+
+def ov_ir(middle_layers, prolog="", extra=""):
+    layers = ov_layer(0, "input", "Parameter", data='shape="1,4" element_type="f32"', ports=ov_port("output", 0, [1, 4]))
+    layers += ov_layer(1, "weights", "Const", data='element_type="f32" shape="3,4" offset="0" size="48"', ports=ov_port("output", 0, [3, 4]))
+    layers += ov_layer(2, "matmul", "MatMul", data='transpose_a="false" transpose_b="true"', ports=ov_port("output", 2, [1, 3]))
+    n = 3
+    for type_, version in middle_layers:
+        layers += ov_layer(n, type_.lower() + str(n), type_, version=version, ports=ov_port("output", 1, [1, 3]))
+        n += 1
+    layers += ov_layer(n, "output", "Result", ports=ov_port("input", 0, [1, 3]))
+    edges = '\t\t<edge from-layer="0" from-port="0" to-layer="2" to-port="0" />\n'
+    return (
+        prolog
+        + '<?xml version="1.0"?>\n'
+        + '<net name="mlp" version="11">\n\t<layers>\n'
+        + layers
+        + "\t</layers>\n\t<edges>\n"
+        + edges
+        + "\t</edges>\n"
+        + extra
+        + '\t<rt_info>\n\t\t<MO_version value="2024.4.0" />\n\t</rt_info>\n</net>\n'
+    ).encode()
+
+
+def openvino():
+    write("openvino", "benign-mlp.xml", ov_ir([("Relu", "opset1"), ("SoftMax", "opset8")]))
+    write("openvino", "benign-mlp.bin", np.linspace(-1, 1, 12, dtype=np.float32).tobytes())
+    xxe = '<?xml version="1.0"?>\n<!DOCTYPE net [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    ir = ov_ir([("Relu", "opset1")]).decode().replace('<?xml version="1.0"?>\n', xxe).replace('name="matmul"', 'name="&xxe;"')
+    write("openvino", "malicious-xxe-doctype.xml", ir.encode())
+    write("openvino", "suspicious-custom-extension.xml", ov_ir([("CustomNms", "custom_opset"), ("Relu", "opset1")]))
+    write("openvino", "malformed-unclosed.xml", ov_ir([("Relu", "opset1")])[:-40])
+    deep = '<?xml version="1.0"?>\n<net name="deep" version="11">' + "<a>" * 100 + "</a>" * 100 + "</net>\n"
+    write("openvino", "malformed-deep-nesting.xml", deep.encode())
+
+
 if __name__ == "__main__":
     paddle()
     flax()
     executorch()
+    tensorrt()
+    openvino()

@@ -27,6 +27,7 @@ public final class Scanners {
         new io.sentrascan.scanner.format.tflite.TfliteScanner(),
         new io.sentrascan.scanner.format.executorch.ExecuTorchScanner(),
         new io.sentrascan.scanner.format.tensorrt.TensorRtScanner(),
+        new io.sentrascan.scanner.format.openvino.OpenVinoScanner(),
         new io.sentrascan.scanner.format.gguf.GgufScanner(),
         new io.sentrascan.scanner.format.tokenizer.TokenizerScanner(),
         new io.sentrascan.scanner.format.hfconfig.HfConfigScanner(),

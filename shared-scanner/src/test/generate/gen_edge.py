@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Fixtures for PaddlePaddle programs and parameters, Flax msgpack checkpoints, ExecuTorch programs,
-TensorRT engines and OpenVINO IR.
+TensorRT engines, OpenVINO IR and Core ML.
 
 None of these frameworks is installed here, so the files are built by hand from the public
 specifications: Paddle's framework.proto (ProgramDesc/BlockDesc/OpDesc/VarDesc) encoded with a
@@ -477,9 +477,63 @@ def openvino():
     write("openvino", "malformed-deep-nesting.xml", deep.encode())
 
 
+# ---------------------------------------------------------------- Core ML (.mlmodel, .mlpackage)
+def cml_feature(name, shape):
+    # FeatureDescription { name = 1, type = 3 (FeatureType { multiArrayType = 5 { shape = 1, dataType = 2 } }) }
+    arr = b"".join(f_varint(1, d) for d in shape) + f_varint(2, 65568)  # FLOAT32
+    return f_bytes(1, name) + f_bytes(3, f_bytes(5, arr))
+
+
+def cml_description():
+    return f_bytes(1, cml_feature("input", [1, 4])) + f_bytes(10, cml_feature("output", [1, 3]))
+
+
+def cml_layer(name, inputs, outputs, params_field, params):
+    msg = f_bytes(1, name) + b"".join(f_bytes(2, i) for i in inputs) + b"".join(f_bytes(3, o) for o in outputs)
+    return msg + f_bytes(params_field, params)
+
+
+def cml_weights(values):
+    return f_bytes(1, struct.pack("<%df" % len(values), *values))  # WeightParams.floatValue (packed)
+
+
+def cml_model(model_field, model_body, spec=4):
+    return f_varint(1, spec) + f_bytes(2, cml_description()) + f_bytes(model_field, model_body)
+
+
+def coreml():
+    # InnerProductLayerParams (140): inputChannels 1, outputChannels 2, hasBias 10, weights 20
+    inner = f_varint(1, 4) + f_varint(2, 3) + f_bytes(20, cml_weights([0.1] * 12))
+    relu = f_bytes(10, b"")  # ActivationParams.ReLU = 10
+    network = f_bytes(1, cml_layer("dense", ["input"], ["h"], 140, inner)) + f_bytes(1, cml_layer("relu", ["h"], ["output"], 130, relu))
+    benign = cml_model(500, network)
+    write("coreml", "benign-mlp.mlmodel", benign)
+    # an .mlpackage: Manifest.json plus the spec under Data/com.apple.CoreML/
+    manifest = (
+        '{"fileFormatVersion": "1.0.0", "itemInfoEntries": {"7C3E": {"author": "com.apple.CoreML",'
+        ' "description": "CoreML Model Specification", "name": "model.mlmodel",'
+        ' "path": "com.apple.CoreML/model.mlmodel"}}, "rootModelIdentifier": "7C3E"}'
+    )
+    write("coreml", "benign-mlp.mlpackage/Manifest.json", manifest.encode())
+    write("coreml", "benign-mlp.mlpackage/Data/com.apple.CoreML/model.mlmodel", benign)
+    # CustomLayerParams (500): className = 10, description = 40
+    custom = f_bytes(10, "AAPLMysteryLayer") + f_bytes(40, "does something")
+    network_custom = f_bytes(1, cml_layer("dense", ["input"], ["h"], 140, inner)) + f_bytes(1, cml_layer("mystery", ["h"], ["output"], 500, custom))
+    write("coreml", "suspicious-custom-layer.mlmodel", cml_model(500, network_custom))
+    # CustomModel (555): className = 10
+    write("coreml", "suspicious-custom-model.mlmodel", cml_model(555, f_bytes(10, "EvilNativeModel"), spec=1))
+    # the custom layer hidden in a loop's body inside a pipeline
+    loop = f_varint(1, 10) + f_bytes(4, f_bytes(1, cml_layer("mystery", ["h"], ["h"], 500, custom)))
+    inner_net = f_bytes(1, cml_layer("loop", ["input"], ["output"], 615, loop))
+    pipeline = f_bytes(1, cml_model(500, inner_net))
+    write("coreml", "suspicious-custom-layer-in-loop.mlmodel", cml_model(202, pipeline))
+    write("coreml", "malformed-truncated.mlmodel", benign[: len(benign) - 20])
+
+
 if __name__ == "__main__":
     paddle()
     flax()
     executorch()
     tensorrt()
     openvino()
+    coreml()

@@ -23,6 +23,7 @@ public final class Scanners {
         new io.sentrascan.scanner.format.numpy.NpzScanner(),
         new io.sentrascan.scanner.format.numpy.NpyScanner(),
         new io.sentrascan.scanner.format.safetensors.SafeTensorsScanner(),
+        new io.sentrascan.scanner.format.coreml.CoreMlScanner(),
         new io.sentrascan.scanner.format.onnx.OnnxScanner(),
         new io.sentrascan.scanner.format.tflite.TfliteScanner(),
         new io.sentrascan.scanner.format.executorch.ExecuTorchScanner(),

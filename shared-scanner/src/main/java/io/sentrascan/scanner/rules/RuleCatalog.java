@@ -30,6 +30,7 @@ public final class RuleCatalog {
           "repo.json", // secrets, PII, Python, notebooks, model cards
           "keras.json", // Keras HDF5, .keras, keras_metadata.pb
           "tensorflow.json", // SavedModel, GraphDef, MetaGraph
+          "edge.json", // PaddlePaddle programs, Flax msgpack checkpoints
           "llm.json" // GGUF, chat templates, Hugging Face configs, tokenizers
           );
 

@@ -13,6 +13,7 @@ public final class Scanners {
   public static List<Scanner> defaults() {
     return List.of(
         // formats
+        new io.sentrascan.scanner.format.nemo.NemoScanner(),
         new io.sentrascan.scanner.format.keras.KerasV3Scanner(),
         new io.sentrascan.scanner.format.keras.KerasH5Scanner(),
         new io.sentrascan.scanner.format.keras.KerasMetadataScanner(),

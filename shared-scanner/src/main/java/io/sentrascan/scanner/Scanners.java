@@ -17,6 +17,8 @@ public final class Scanners {
         new io.sentrascan.scanner.format.torchserve.MarScanner(),
         new io.sentrascan.scanner.format.rds.RdsScanner(),
         new io.sentrascan.scanner.format.llamafile.LlamafileScanner(),
+        new io.sentrascan.scanner.format.mxnet.MxnetSymbolScanner(),
+        new io.sentrascan.scanner.format.mxnet.MxnetParamsScanner(),
         new io.sentrascan.scanner.format.keras.KerasV3Scanner(),
         new io.sentrascan.scanner.format.keras.KerasH5Scanner(),
         new io.sentrascan.scanner.format.keras.KerasMetadataScanner(),

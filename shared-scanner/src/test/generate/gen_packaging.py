@@ -2,7 +2,8 @@
 """Writes the packaging-format fixtures: NeMo archives (fixtures/nemo/), TorchServe .mar
 (fixtures/torchserve/), R serializations (fixtures/rds/, written field by field as R's serialize.c
 does, since R is not installed), llamafiles (fixtures/llamafile/, reusing the GGUF fixtures of
-gen_llm.py, so run after it) and MXNet symbol graphs and .params (fixtures/mxnet/).
+gen_llm.py, so run after it) MXNet symbol graphs and .params (fixtures/mxnet/), and container images as OCI layouts and
+docker-save tars (fixtures/oci/).
 
 Needs Debian's python3-torch for the PyTorch checkpoints inside the archives. Every output is
 deterministic (fixed times, no user names), so a regeneration that changes bytes is a real change.
@@ -10,6 +11,7 @@ The file name says the verdict FixtureCorpusTest expects: benign-*, malicious-*,
 expected-rules.json lists the rule ids each fixture must produce.
 """
 import gzip
+import hashlib
 import io
 import lzma
 import json
@@ -403,9 +405,60 @@ def mxnet():
     f.finish()
 
 
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def oci_layout(layer, tamper=False):
+    config = json.dumps({"architecture": "amd64", "os": "linux",
+                         "rootfs": {"type": "layers", "diff_ids": ["sha256:" + sha(layer)]}}).encode()
+    layer_gz = gzip.compress(layer, mtime=0)
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": "sha256:" + sha(config), "size": len(config)},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                    "digest": "sha256:" + sha(layer_gz), "size": len(layer_gz)}]}).encode()
+    index = json.dumps({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": "sha256:" + sha(manifest), "size": len(manifest)}]}).encode()
+    layer_name = sha(layer_gz)
+    if tamper:
+        layer_gz = gzip.compress(layer + b"\0" * 512, mtime=0)
+    return tar([("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'), ("index.json", index),
+                ("blobs/sha256/" + sha(manifest), manifest), ("blobs/sha256/" + sha(config), config),
+                ("blobs/sha256/" + layer_name, layer_gz)])
+
+
+def oci():
+    f = Folder("oci")
+    # Over 64 KiB of text on each side of the checkpoint: the pickle and zip sniffers of the
+    # registry look at the first and last 64 KiB and would claim the whole layer otherwise.
+    vocab = "".join(f"token{i}\n" for i in range(9000)).encode()
+    merges = "".join(f"t{i} o{i}\n" for i in range(9000)).encode()
+    model_layer = tar([("models/resnet/vocab.txt", vocab),
+                       ("models/resnet/model.pt", checkpoint()),
+                       ("models/resnet/merges.txt", merges),
+                       ("models/resnet/config.json", b'{"model_type": "resnet"}\n')])
+    f.write("benign-model-image.tar", oci_layout(model_layer))
+    evil_layer = tar([("models/resnet/model.pt", evil_checkpoint())])
+    f.write("malicious-pickle-in-layer.tar", oci_layout(evil_layer), ["PKL-001"])
+    f.write("malicious-tampered-layer.tar", oci_layout(model_layer, tamper=True), ["OCI-001"])
+    config = json.dumps({"architecture": "amd64", "os": "linux"}).encode()
+    docker = tar([("manifest.json", json.dumps([{"Config": sha(config) + ".json",
+                                                  "RepoTags": ["model:latest"],
+                                                  "Layers": ["abc123/layer.tar"]}]).encode()),
+                  (sha(config) + ".json", config), ("abc123/layer.tar", evil_layer)])
+    f.write("malicious-docker-save.tar", docker, ["PKL-001"])
+    whole = oci_layout(model_layer)
+    f.write("malformed-truncated-image.tar", whole[: len(whole) - 5000], ["CORE-001"])
+    f.finish()
+
+
 if __name__ == "__main__":
     nemo()
     torchserve()
     rds()
     llamafiles()
     mxnet()
+    oci()

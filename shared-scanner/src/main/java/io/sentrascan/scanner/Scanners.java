@@ -19,6 +19,7 @@ public final class Scanners {
         new io.sentrascan.scanner.format.llamafile.LlamafileScanner(),
         new io.sentrascan.scanner.format.mxnet.MxnetSymbolScanner(),
         new io.sentrascan.scanner.format.mxnet.MxnetParamsScanner(),
+        new io.sentrascan.scanner.format.oci.OciImageScanner(),
         new io.sentrascan.scanner.format.keras.KerasV3Scanner(),
         new io.sentrascan.scanner.format.keras.KerasH5Scanner(),
         new io.sentrascan.scanner.format.keras.KerasMetadataScanner(),

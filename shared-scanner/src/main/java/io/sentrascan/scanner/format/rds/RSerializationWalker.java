@@ -168,7 +168,8 @@ final class RSerializationWalker {
               "symbol at offset " + at + " has no name string", nameAt);
         }
         String name = readChars(at);
-        addRef(name, at);
+        // Only dangerous names are worth remembering; "" still marks the reference as a symbol.
+        addRef(DANGEROUS.contains(name) ? name : "", at);
         symbol(name, at);
         return name;
       }

@@ -46,6 +46,25 @@ class MxnetScannerTest {
   }
 
   @Test
+  void randomMutationsGiveFindingsNotErrors() throws IOException {
+    byte[] good = java.nio.file.Files.readAllBytes(FIXTURES.resolve("benign-mlp-0000.params"));
+    java.util.Random random = new java.util.Random(11);
+    for (int i = 0; i < 400; i++) {
+      byte[] bad = good.clone();
+      for (int j = 0; j < 3; j++) {
+        int at = 16 + random.nextInt(bad.length - 16); // keep the list magic
+        bad[at] = (byte) random.nextInt(256);
+      }
+      FileResult r =
+          ScanEngine.defaults()
+              .scanSource(io.sentrascan.scanner.Sources.bytes(bad, "mem.params"))
+              .get(0);
+      assertThat(r.scanner()).isEqualTo("mxnet-params");
+      assertThat(r.errors()).as("mutation %d", i).isEmpty();
+    }
+  }
+
+  @Test
   void lyingCountsAndSizesAreMalformed() throws IOException {
     assertThat(scan("malformed-lying-count-0000.params").findings())
         .extracting(Finding::description)

@@ -69,6 +69,35 @@ class RdsScannerTest {
   }
 
   @Test
+  void randomMutationsGiveFindingsNotErrors() throws IOException {
+    for (String name : List.of("malicious-closure-system.rds", "benign-lm-formula.rds")) {
+      byte[] good;
+      try (java.io.InputStream in =
+          name.endsWith("formula.rds")
+              ? new org.apache.commons.compress.compressors.xz.XZCompressorInputStream(
+                  java.nio.file.Files.newInputStream(FIXTURES.resolve(name)))
+              : new java.util.zip.GZIPInputStream(
+                  java.nio.file.Files.newInputStream(FIXTURES.resolve(name)))) {
+        good = in.readAllBytes();
+      }
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 400; i++) {
+        byte[] bad = good.clone();
+        for (int j = 0; j < 3; j++) {
+          int at = 6 + random.nextInt(bad.length - 6); // keep the magic and version
+          bad[at] = (byte) random.nextInt(256);
+        }
+        FileResult r =
+            ScanEngine.defaults()
+                .scanSource(io.sentrascan.scanner.Sources.bytes(bad, "mem.rds"))
+                .get(0);
+        assertThat(r.scanner()).isEqualTo("r-serialization");
+        assertThat(r.errors()).as("mutation %d of %s", i, name).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void lyingLengthsAndTruncationAreMalformedNotThrown() throws IOException {
     assertThat(first(rFile(scan("malformed-huge-vector.rds")), "CORE-001").description())
         .contains("2147483647 elements");

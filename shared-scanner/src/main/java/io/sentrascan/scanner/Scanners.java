@@ -13,6 +13,17 @@ public final class Scanners {
   public static List<Scanner> defaults() {
     return List.of(
         // formats
+        new io.sentrascan.scanner.format.nemo.NemoScanner(),
+        new io.sentrascan.scanner.format.torchserve.MarScanner(),
+        new io.sentrascan.scanner.format.rds.RdsScanner(),
+        new io.sentrascan.scanner.format.llamafile.LlamafileScanner(),
+        new io.sentrascan.scanner.format.mxnet.MxnetSymbolScanner(),
+        new io.sentrascan.scanner.format.mxnet.MxnetParamsScanner(),
+        new io.sentrascan.scanner.format.oci.OciImageScanner(),
+        // A tar is recognised by its header checksum, a strong signature; it goes before the
+        // sniffers that would otherwise claim a whole tar by a pickle near its start or a zip
+        // end record near its end. Tar-based formats (NeMo, OCI) come before it.
+        new io.sentrascan.scanner.container.TarScanner(),
         new io.sentrascan.scanner.format.keras.KerasV3Scanner(),
         new io.sentrascan.scanner.format.keras.KerasH5Scanner(),
         new io.sentrascan.scanner.format.keras.KerasMetadataScanner(),
@@ -40,7 +51,6 @@ public final class Scanners {
         new io.sentrascan.scanner.format.textsecrets.TextSecretsScanner(),
         // containers
         new io.sentrascan.scanner.container.SevenZScanner(),
-        new io.sentrascan.scanner.container.TarScanner(),
         new io.sentrascan.scanner.container.CompressedStreamScanner(),
         new io.sentrascan.scanner.container.ZipScanner());
   }

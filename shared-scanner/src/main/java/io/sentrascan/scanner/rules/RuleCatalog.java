@@ -30,8 +30,9 @@ public final class RuleCatalog {
           "repo.json", // secrets, PII, Python, notebooks, model cards
           "keras.json", // Keras HDF5, .keras, keras_metadata.pb
           "tensorflow.json", // SavedModel, GraphDef, MetaGraph
-          "edge.json", // PaddlePaddle programs, Flax msgpack checkpoints
-          "llm.json" // GGUF, chat templates, Hugging Face configs, tokenizers
+          "edge.json", // Paddle, Flax, ExecuTorch, TensorRT, OpenVINO, Core ML
+          "llm.json", // GGUF, chat templates, Hugging Face configs, tokenizers
+          "packaging.json" // NeMo, TorchServe, R, llamafile, MXNet, OCI images
           );
 
   private static final RuleCatalog DEFAULT = load();

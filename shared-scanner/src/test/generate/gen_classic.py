@@ -219,6 +219,114 @@ def gen_lightgbm():
     )
 
 
+# ---------------------------------------------------------------- XGBoost
+
+def xgb_tree(i, left=(1, -1, -1), right=(2, -1, -1), split=(2, 0, 0), cond=(0.5, -0.2, 0.3)):
+    return {
+        "base_weights": [0.0, -0.2, 0.3],
+        "categories": [], "categories_nodes": [], "categories_segments": [], "categories_sizes": [],
+        "default_left": [1, 0, 0],
+        "id": i,
+        "left_children": list(left),
+        "loss_changes": [4.5, 0.0, 0.0],
+        "parent": [2147483647, 0, 0],
+        "right_children": list(right),
+        "split_conditions": list(cond),
+        "split_indices": list(split),
+        "split_type": [0, 0, 0],
+        "sum_hessian": [30.0, 14.0, 16.0],
+        "tree_param": {"num_deleted": "0", "num_feature": "4", "num_nodes": "3", "size_leaf_vector": "1"},
+    }
+
+
+def xgb_model(objective="binary:logistic", trees=None, attributes=None, num_trees=None):
+    trees = trees if trees is not None else [xgb_tree(0), xgb_tree(1)]
+    return {
+        "learner": {
+            "attributes": attributes or {},
+            "feature_names": ["age", "income", "score", "tenure"],
+            "feature_types": ["float", "float", "float", "float"],
+            "gradient_booster": {
+                "model": {
+                    "gbtree_model_param": {"num_parallel_tree": "1", "num_trees": str(num_trees if num_trees is not None else len(trees))},
+                    "iteration_indptr": list(range(len(trees) + 1)),
+                    "tree_info": [0] * len(trees),
+                    "trees": trees,
+                },
+                "name": "gbtree",
+            },
+            "learner_model_param": {"base_score": "5E-1", "boost_from_average": "1", "num_class": "0", "num_feature": "4", "num_target": "1"},
+            "objective": {"name": objective, "reg_loss_param": {"scale_pos_weight": "1"}},
+        },
+        "version": [2, 0, 3],
+    }
+
+
+def ubj(v):
+    """UBJSON as XGBoost writes it: typed, counted arrays for numbers; L lengths for strings."""
+    if isinstance(v, bool):
+        return b"T" if v else b"F"
+    if v is None:
+        return b"Z"
+    if isinstance(v, int):
+        return b"l" + struct.pack(">i", v) if -2**31 <= v < 2**31 else b"L" + struct.pack(">q", v)
+    if isinstance(v, float):
+        return b"d" + struct.pack(">f", v)
+    if isinstance(v, str):
+        b = v.encode()
+        return b"S" + b"L" + struct.pack(">q", len(b)) + b
+    if isinstance(v, list):
+        if v and all(isinstance(x, float) for x in v):
+            return b"[$d#L" + struct.pack(">q", len(v)) + b"".join(struct.pack(">f", x) for x in v)
+        if v and all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+            return b"[$l#L" + struct.pack(">q", len(v)) + b"".join(struct.pack(">i", x) for x in v)
+        return b"[" + b"".join(ubj(x) for x in v) + b"]"
+    if isinstance(v, dict):
+        body = b""
+        for k, x in v.items():
+            kb = k.encode()
+            body += b"L" + struct.pack(">q", len(kb)) + kb + ubj(x)
+        return b"{" + body + b"}"
+    raise TypeError(type(v))
+
+
+def xgb_legacy(objective="binary:logistic", booster="gbtree"):
+    param = struct.pack("<fIiiiII", 0.5, 4, 0, 0, 0, 1, 0) + b"\0" * (136 - 28)
+    def s(x):
+        b = x.encode()
+        return struct.pack("<Q", len(b)) + b
+    return b"binf" + param + s(objective) + s(booster) + b"\0" * 64
+
+
+def gen_xgboost():
+    out("xgboost", "benign-binary-logistic.json", json.dumps(xgb_model()))
+    out("xgboost", "benign-binary-logistic.ubj", ubj(xgb_model()))
+    out("xgboost", "benign-sklearn-attributes.json", json.dumps(xgb_model(objective="reg:squarederror", attributes={"best_iteration": "1", "scikit_learn": json.dumps({"n_estimators": 2, "_estimator_type": "regressor"})})))
+    out("xgboost", "malicious-python-objective.json", json.dumps(xgb_model(objective="__main__.custom_obj")))
+    out("xgboost", "malicious-python-objective.ubj", ubj(xgb_model(objective="os.system")))
+    out("xgboost", "malicious-tree-out-of-bounds.ubj", ubj(xgb_model(trees=[xgb_tree(0, left=(1, -1, 9999)), xgb_tree(1)])))
+    out("xgboost", "malicious-feature-index.json", json.dumps(xgb_model(trees=[xgb_tree(0, split=(4000000, 0, 0))])))
+    out("xgboost", "suspicious-unknown-objective.json", json.dumps(xgb_model(objective="reg:mystery", num_trees=5)))
+    out("xgboost", "malformed-truncated.ubj", ubj(xgb_model())[:300])
+    out("xgboost", "malformed-lying-count.ubj", b"{L\0\0\0\0\0\0\0\x07learner[$d#L\x7f\xff\xff\xff\xff\xff\xff\xff")
+    out("xgboost", "malformed-legacy-header.model", b"binf" + struct.pack("<fI", float("nan"), 4) + b"\0" * 200)
+    out("xgboost", "benign-legacy-binary.model", xgb_legacy())
+    expected(
+        "xgboost",
+        {
+            "malicious-python-objective.json": ["XGB-002"],
+            "malicious-python-objective.ubj": ["XGB-002"],
+            "malicious-tree-out-of-bounds.ubj": ["XGB-003"],
+            "malicious-feature-index.json": ["XGB-003"],
+            "malformed-truncated.ubj": ["CORE-001"],
+            "malformed-lying-count.ubj": ["CORE-001"],
+            "malformed-legacy-header.model": ["CORE-001"],
+            "benign-legacy-binary.model": ["XGB-004"],
+        },
+    )
+
+
 if __name__ == "__main__":
     gen_pmml()
     gen_lightgbm()
+    gen_xgboost()

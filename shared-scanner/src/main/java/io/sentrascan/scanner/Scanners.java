@@ -26,6 +26,7 @@ public final class Scanners {
         new io.sentrascan.scanner.format.gguf.GgufScanner(),
         new io.sentrascan.scanner.format.pmml.PmmlScanner(),
         new io.sentrascan.scanner.format.lightgbm.LightGbmScanner(),
+        new io.sentrascan.scanner.format.xgboost.XgboostScanner(),
         new io.sentrascan.scanner.format.tokenizer.TokenizerScanner(),
         new io.sentrascan.scanner.format.hfconfig.HfConfigScanner(),
         new io.sentrascan.scanner.format.chattemplate.ChatTemplateScanner(),

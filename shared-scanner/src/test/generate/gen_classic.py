@@ -326,7 +326,85 @@ def gen_xgboost():
     )
 
 
+# ---------------------------------------------------------------- skops
+
+def skops_value(cls, module, loader, content):
+    return {"__class__": cls, "__module__": module, "__loader__": loader, "content": content}
+
+
+def skops_schema(extra_params=None):
+    params = {
+        "C": skops_value("float", "builtins", "JsonNode", "1.0"),
+        "penalty": skops_value("str", "builtins", "JsonNode", '"l2"'),
+        "max_iter": skops_value("int", "builtins", "JsonNode", "100"),
+        "coef_": {"__class__": "ndarray", "__module__": "numpy", "__loader__": "NdArrayNode", "type": "numpy", "file": "8f1c3a2e.npy"},
+        "classes_": {"__class__": "ndarray", "__module__": "numpy", "__loader__": "NdArrayNode", "type": "numpy", "file": "b07d9e41.npy"},
+    }
+    params.update(extra_params or {})
+    root = skops_value("LogisticRegression", "sklearn.linear_model._logistic", "ObjectNode",
+                       skops_value("dict", "builtins", "DictNode", params))
+    root["__id__"] = 1
+    root["protocol"] = 2
+    root["_skops_version"] = "0.10.0"
+    return root
+
+
+def npy_bytes(arr):
+    import numpy as np
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return buf.getvalue()
+
+
+def skops_zip(schema, extra_members=None, schema_bytes=None):
+    import numpy as np
+    buf = io.BytesIO()
+
+    class Fixed(zipfile.ZipFile):
+        """Fixed timestamps, so that regenerating gives the same bytes."""
+
+        def writestr(self, name, data):
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            super().writestr(info, data)
+
+    with Fixed(buf, "w") as z:
+        z.writestr("schema.json", schema_bytes if schema_bytes is not None else json.dumps(schema))
+        z.writestr("8f1c3a2e.npy", npy_bytes(np.array([[0.5, -0.25, 1.5]], dtype="<f8")))
+        z.writestr("b07d9e41.npy", npy_bytes(np.array([0, 1], dtype="<i8")))
+        for name, data in (extra_members or {}).items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+class _System:
+    def __reduce__(self):
+        return (os.system, ("echo pwned",))
+
+
+def gen_skops():
+    out("skops", "benign-logistic-regression.skops", skops_zip(skops_schema()))
+    out("skops", "malicious-builtins-eval.skops", skops_zip(skops_schema({
+        "scorer": skops_value("function", "builtins", "FunctionNode", {"module_path": "builtins", "function": "eval"})})))
+    out("skops", "malicious-os-system-type.skops", skops_zip(skops_schema({
+        "hook": skops_value("system", "posix", "ObjectNode", {})})))
+    out("skops", "malicious-pickle-member.skops", skops_zip(skops_schema(), {"extra.pkl": pickle.dumps(_System(), protocol=2)}))
+    out("skops", "suspicious-custom-transformer.skops", skops_zip(skops_schema({
+        "transformer": skops_value("TextCleaner", "mycompany.preprocessing", "ObjectNode", skops_value("dict", "builtins", "DictNode", {}))})))
+    out("skops", "malformed-schema.skops", skops_zip(None, schema_bytes=b'{"__class__": "LogisticRegression", "content": {'))
+    expected(
+        "skops",
+        {
+            "malicious-builtins-eval.skops": ["SKOPS-002"],
+            "malicious-os-system-type.skops": ["SKOPS-002"],
+            "malicious-pickle-member.skops": ["PKL-001"],
+            "malformed-schema.skops": ["CORE-001"],
+        },
+    )
+
+
 if __name__ == "__main__":
     gen_pmml()
     gen_lightgbm()
     gen_xgboost()
+    gen_skops()

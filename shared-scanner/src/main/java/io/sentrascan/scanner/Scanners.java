@@ -28,6 +28,7 @@ public final class Scanners {
         new io.sentrascan.scanner.format.pmml.PmmlScanner(),
         new io.sentrascan.scanner.format.lightgbm.LightGbmScanner(),
         new io.sentrascan.scanner.format.xgboost.XgboostScanner(),
+        new io.sentrascan.scanner.format.catboost.CatBoostScanner(),
         new io.sentrascan.scanner.format.tokenizer.TokenizerScanner(),
         new io.sentrascan.scanner.format.hfconfig.HfConfigScanner(),
         new io.sentrascan.scanner.format.chattemplate.ChatTemplateScanner(),

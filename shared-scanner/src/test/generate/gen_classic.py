@@ -121,6 +121,10 @@ def gen_pmml():
         "malicious-xinclude.pmml",
         pmml(REGRESSION, '    <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/shadow" parse="text"/>\n'),
     )
+    laughs = "".join(
+        f'  <!ENTITY l{i} "' + (f"&l{i-1};" * 10 if i else "lol") + '">\n' for i in range(10)
+    )
+    out("pmml", "malicious-billion-laughs.pmml", pmml(REGRESSION, "    <Annotation>&l9;</Annotation>\n", "<!DOCTYPE PMML [\n" + laughs + "]>\n"))
     out("pmml", "malformed-truncated.pmml", pmml(REGRESSION)[:400])
     out("pmml", "malformed-deep-nesting.pmml", PMML_HEAD + f'<PMML xmlns="{PMML_NS}" version="4.4">' + "<Extension>" * 400 + "x" + "</Extension>" * 400 + "</PMML>\n")
     expected(
@@ -131,6 +135,7 @@ def gen_pmml():
             "malicious-extension-script.pmml": ["PMML-002"],
             "malicious-apply-java-class.pmml": ["PMML-003"],
             "malicious-xinclude.pmml": ["PMML-004"],
+            "malicious-billion-laughs.pmml": ["PMML-001", "CORE-001"],
             "malformed-truncated.pmml": ["CORE-001"],
             "malformed-deep-nesting.pmml": ["CORE-001"],
         },

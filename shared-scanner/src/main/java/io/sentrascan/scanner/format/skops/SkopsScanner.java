@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.ZipException;
 
 /**
  * skops files: a zip whose {@code schema.json} describes the object tree by {@code __module__} and
@@ -58,6 +59,16 @@ public final class SkopsScanner implements Scanner {
   @Override
   public void scan(Source source, ScanContext context) throws IOException {
     context.setFormat("skops");
+    try {
+      scanEntries(source, context);
+    } catch (ZipException e) {
+      // A corrupt deflate stream: the archive is damaged, which is a finding, not a read error.
+      throw new MalformedFileException(
+          "a .skops entry cannot be inflated: " + e.getMessage(), -1, e);
+    }
+  }
+
+  private void scanEntries(Source source, ScanContext context) throws IOException {
     ZipIndex zip = ZipIndex.read(source);
     for (ZipIndex.Entry entry : zip.entries()) {
       if (entry.name().equals(SCHEMA)) {

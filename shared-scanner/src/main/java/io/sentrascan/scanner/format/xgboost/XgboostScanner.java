@@ -2,6 +2,7 @@ package io.sentrascan.scanner.format.xgboost;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentrascan.scanner.MalformedFileException;
@@ -21,8 +22,11 @@ import java.nio.charset.StandardCharsets;
  * UBJSON, and the legacy binary format behind its {@code binf} magic (header only).
  */
 public final class XgboostScanner implements Scanner {
-  /** JSON and UBJSON models are read whole into a tree; larger ones are refused with an error. */
-  static final long MAX_DOCUMENT_BYTES = 256L << 20;
+  /**
+   * JSON and UBJSON models up to this size are read whole into a tree and fully checked; the
+   * objective of a larger JSON model is still found by streaming, so padding cannot hide it.
+   */
+  static final long MAX_DOCUMENT_BYTES = 64L << 20;
 
   private static final byte[] LEGACY_MAGIC = {'b', 'i', 'n', 'f'};
   private static final int LEGACY_PARAM_BYTES = 136;
@@ -73,6 +77,10 @@ public final class XgboostScanner implements Scanner {
     if (source.size() > MAX_DOCUMENT_BYTES) {
       context.error(
           "the model is larger than " + MAX_DOCUMENT_BYTES + " bytes; its trees were not checked");
+      if (Probe.of(source).byteAt(1) == '"' || Character.isWhitespace(Probe.of(source).byteAt(1))) {
+        context.setFormat("xgboost-json");
+        streamObjective(source, context);
+      }
       return;
     }
     byte[] bytes = source.readFully(0, (int) source.size());
@@ -97,6 +105,44 @@ public final class XgboostScanner implements Scanner {
       throw new MalformedFileException("the document has no learner object", 0);
     }
     new ModelChecker(context, text).check(root);
+  }
+
+  /** Finds learner.objective.name in a JSON model without building a tree. */
+  private static void streamObjective(Source source, ScanContext context) throws IOException {
+    try (JsonParser p = BoundedJson.factory().createParser(source.openStream())) {
+      java.util.ArrayDeque<String> path = new java.util.ArrayDeque<>();
+      @org.jspecify.annotations.Nullable String field = null;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        switch (t) {
+          case FIELD_NAME -> field = p.currentName();
+          case START_OBJECT, START_ARRAY -> {
+            path.addLast(field == null ? "" : field);
+            field = null;
+          }
+          case END_OBJECT, END_ARRAY -> {
+            path.pollLast();
+            field = null;
+          }
+          default -> {
+            if (t == JsonToken.VALUE_STRING
+                && "name".equals(field)
+                && path.size() == 3
+                && String.join("/", path).equals("/learner/objective")) {
+              context.addProperty("xgboost.objective", p.getText());
+              ModelChecker.checkObjective(
+                  context, p.getText(), context.at(-1, "learner.objective.name"));
+              return;
+            }
+            field = null;
+          }
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new MalformedFileException("not valid JSON: " + BoundedJson.describe(e), -1, e);
+    } catch (RuntimeException e) {
+      throw new MalformedFileException("the JSON parser failed: " + e, -1, e);
+    }
   }
 
   private void scanLegacy(Source source, ScanContext context) throws IOException {

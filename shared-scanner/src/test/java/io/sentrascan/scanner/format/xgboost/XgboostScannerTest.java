@@ -8,9 +8,13 @@ import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.Severity;
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class XgboostScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/xgboost");
@@ -65,6 +69,23 @@ class XgboostScannerTest {
   void lyingUbjsonCountsAreMalformedNotAllocated() throws IOException {
     assertThat(of(scan("malformed-lying-count.ubj"), "CORE-001")).hasSize(1);
     assertThat(of(scan("malformed-truncated.ubj"), "CORE-001")).hasSize(1);
+  }
+
+  @Test
+  void paddingAModelPastTheTreeLimitDoesNotHideItsObjective(@TempDir Path dir) throws IOException {
+    Path big = dir.resolve("big.json");
+    try (Writer w = Files.newBufferedWriter(big, StandardCharsets.UTF_8)) {
+      w.write("{\"learner\": {\"attributes\": {");
+      String pad = "x".repeat(14 << 20);
+      for (int i = 0; i < 5; i++) {
+        w.write((i == 0 ? "" : ",") + "\"pad" + i + "\": \"" + pad + "\"");
+      }
+      w.write("}, \"objective\": {\"name\": \"os.system\"}}, \"version\": [2, 0, 3]}");
+    }
+    FileResult file =
+        ScanEngine.defaults().scan(List.of(big), Policy.defaults(), p -> {}).files().get(0);
+    assertThat(file.errors()).anySatisfy(e -> assertThat(e).contains("trees were not checked"));
+    assertThat(of(file, "XGB-002")).extracting(Finding::evidence).containsExactly("os.system");
   }
 
   @Test

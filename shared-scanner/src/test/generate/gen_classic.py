@@ -125,6 +125,11 @@ def gen_pmml():
         f'  <!ENTITY l{i} "' + (f"&l{i-1};" * 10 if i else "lol") + '">\n' for i in range(10)
     )
     out("pmml", "malicious-billion-laughs.pmml", pmml(REGRESSION, "    <Annotation>&l9;</Annotation>\n", "<!DOCTYPE PMML [\n" + laughs + "]>\n"))
+    out(
+        "pmml",
+        "malicious-secret-in-annotation.pmml",
+        pmml(REGRESSION, "    <Annotation>exported from s3://models with aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9a8Lk3Tz AKIAZ7QW4RTY8UOP2MXA</Annotation>\n"),
+    )
     out("pmml", "malformed-truncated.pmml", pmml(REGRESSION)[:400])
     out("pmml", "malformed-deep-nesting.pmml", PMML_HEAD + f'<PMML xmlns="{PMML_NS}" version="4.4">' + "<Extension>" * 400 + "x" + "</Extension>" * 400 + "</PMML>\n")
     expected(

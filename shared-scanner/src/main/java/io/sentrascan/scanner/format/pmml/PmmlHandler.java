@@ -129,6 +129,8 @@ final class PmmlHandler extends DefaultHandler implements LexicalHandler, DeclHa
   private int extensionChildren;
   private String extensionAttributes = "";
   private final StringBuilder extensionText = new StringBuilder();
+  private final StringBuilder annotation = new StringBuilder();
+  private Location annotationAt;
   private int extensions;
   private int doctypeFindings;
   private int xincludes;
@@ -138,6 +140,7 @@ final class PmmlHandler extends DefaultHandler implements LexicalHandler, DeclHa
     this.context = context;
     this.text = text;
     this.extensionAt = context.at(-1);
+    this.annotationAt = extensionAt;
   }
 
   @Override
@@ -190,6 +193,16 @@ final class PmmlHandler extends DefaultHandler implements LexicalHandler, DeclHa
       return;
     }
     switch (name) {
+      case "Header", "Application" -> {
+        String attrs = attributes(atts);
+        if (!attrs.isEmpty()) {
+          text.scan(attrs, context, here());
+        }
+      }
+      case "Annotation" -> {
+        annotation.setLength(0);
+        annotationAt = here();
+      }
       case "Extension" -> {
         extensionDepth = 1;
         extensionChildren = 0;
@@ -217,6 +230,9 @@ final class PmmlHandler extends DefaultHandler implements LexicalHandler, DeclHa
   public void endElement(String uri, String localName, String qName) {
     if (extensionDepth > 0 && --extensionDepth == 0) {
       reportExtension();
+    } else if (extensionDepth == 0 && "Annotation".equals(path.peek())) {
+      text.scan(annotation, context, annotationAt);
+      annotation.setLength(0);
     }
     path.poll();
   }
@@ -225,6 +241,8 @@ final class PmmlHandler extends DefaultHandler implements LexicalHandler, DeclHa
   public void characters(char[] ch, int start, int length) {
     if (extensionDepth > 0) {
       appendExtension(new String(ch, start, length));
+    } else if ("Annotation".equals(path.peek())) {
+      annotation.append(ch, start, Math.min(length, MAX_EXTENSION_TEXT - annotation.length()));
     }
   }
 

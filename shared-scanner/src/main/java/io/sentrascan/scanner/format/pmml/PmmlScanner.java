@@ -41,7 +41,7 @@ public final class PmmlScanner implements Scanner {
 
   @Override
   public String description() {
-    return "PMML (XML with a `PMML` root), parsed with external entities, DTD loading and XInclude off and bounded depth: DOCTYPE/entity declarations and xi:include (XXE), vendor `Extension` elements, `Apply` calls to functions neither built in nor defined; secrets in extensions; version and namespace recorded.";
+    return "PMML (XML with a `PMML` root), parsed with external entities, DTD loading and XInclude off and bounded depth: DOCTYPE/entity declarations and xi:include (XXE), vendor `Extension` elements, `Apply` calls to functions neither built in nor defined; secrets in extensions, annotations and the header; version and namespace recorded.";
   }
 
   @Override

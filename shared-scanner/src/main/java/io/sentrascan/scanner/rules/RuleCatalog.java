@@ -32,7 +32,8 @@ public final class RuleCatalog {
           "tensorflow.json", // SavedModel, GraphDef, MetaGraph
           "edge.json", // Paddle, Flax, ExecuTorch, TensorRT, OpenVINO, Core ML
           "llm.json", // GGUF, chat templates, Hugging Face configs, tokenizers
-          "packaging.json" // NeMo, TorchServe, R, llamafile, MXNet, OCI images
+          "packaging.json", // NeMo, TorchServe, R, llamafile, MXNet, OCI images
+          "classic.json" // XGBoost, LightGBM, CatBoost, PMML, skops
           );
 
   private static final RuleCatalog DEFAULT = load();

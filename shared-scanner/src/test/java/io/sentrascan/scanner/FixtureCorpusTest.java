@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <ul>
  *   <li>{@code benign-*}: verdict PASS, no finding at MEDIUM or above, no error;
  *   <li>{@code malicious-*}: verdict FAIL;
- *   <li>{@code malformed-*}: at least one finding, verdict not PASS, nothing thrown.
+ *   <li>{@code malformed-*}: at least one finding, verdict not PASS, nothing thrown;
+ *   <li>{@code suspicious-*}: worth a look but not a failure by default: it has findings, all below
+ *       HIGH, so the default policy passes it and a policy failing on its worst severity (for
+ *       example {@code --fail-on medium}) fails it.
  * </ul>
  *
  * <p>An optional {@code expected-rules.json} in the folder maps a file name to rule ids that must
@@ -38,7 +41,8 @@ class FixtureCorpusTest {
       walk.filter(Files::isRegularFile)
           .filter(p -> p.getParent().getParent().equals(ROOT))
           .filter(p -> !p.getFileName().toString().equals("expected-rules.json"))
-          .filter(p -> p.getFileName().toString().matches("(benign|malicious|malformed)-.*"))
+          .filter(
+              p -> p.getFileName().toString().matches("(benign|malicious|malformed|suspicious)-.*"))
           .sorted()
           .forEach(out::add);
     }
@@ -60,6 +64,18 @@ class FixtureCorpusTest {
       assertThat(result.errored()).as(summary).isEmpty();
     } else if (name.startsWith("malicious-")) {
       assertThat(result.verdict()).as(summary).isEqualTo(Verdict.FAIL);
+    } else if (name.startsWith("suspicious-")) {
+      assertThat(result.findings()).as(summary).isNotEmpty();
+      assertThat(result.findings()).as(summary).noneMatch(f -> f.severity().atLeast(Severity.HIGH));
+      assertThat(result.verdict()).as(summary).isEqualTo(Verdict.PASS);
+      Severity worst =
+          result.findings().stream()
+              .map(Finding::severity)
+              .max(java.util.Comparator.comparingInt(Severity::rank))
+              .orElseThrow();
+      assertThat(new Policy(worst, false).verdict(result.files()))
+          .as(summary)
+          .isEqualTo(Verdict.FAIL);
     } else {
       assertThat(result.findings()).as(summary).isNotEmpty();
       assertThat(result.verdict()).as(summary).isNotEqualTo(Verdict.PASS);

@@ -11,10 +11,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * Options of a {@link ModelScanPipeline}. Every option has a default, so {@code
  * ModelScanPipelineProps.builder().build()} is a complete pipeline.
  *
- * <p>Extension points for what is not built yet: the query API, the Slack notifier and the
- * large-model workflow will each add their own options here when their functions exist. {@link
- * #slackWebhookSecretArn()} is accepted today so that team stacks can already be configured, and
- * the pipeline says at synthesis that nothing uses it yet.
+ * <p>{@link #slackWebhookSecretArn()} turns on the Slack notifier. Extension points for what is not
+ * built yet: the query API and the large-model workflow will each add their own options here.
  */
 public final class ModelScanPipelineProps {
   /** Memory of the scan function: see {@link Builder#scanMemoryMb(int)}. */
@@ -280,8 +278,9 @@ public final class ModelScanPipelineProps {
     }
 
     /**
-     * Secrets Manager secret that holds the Slack incoming-webhook URL (default none). For the
-     * Slack notifier, which is not built yet: nothing reads it today.
+     * Secrets Manager secret (ARN) that holds the Slack incoming-webhook URL (default none: no
+     * notifier). When set, the pipeline deploys the Slack notifier, whose role may read exactly
+     * this secret.
      */
     @CanIgnoreReturnValue
     public Builder slackWebhookSecretArn(@Nullable String value) {

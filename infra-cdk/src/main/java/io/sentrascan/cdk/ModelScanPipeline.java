@@ -31,9 +31,10 @@ import software.constructs.Construct;
  * <p>With {@link ModelScanPipelineProps#slackWebhookSecretArn()}, a {@link NotifierFunction} posts
  * FAIL and ERROR verdicts from the bus to Slack.
  *
- * <p>Not built yet (issue 4): the query API (its URL will be an output here) and the large-model
- * workflow (a Step Functions Distributed Map). The SBOM bucket exists for the ML-BOMs the function
- * will write; it has no writer yet.
+ * <p>The {@link QueryApi} serves the records, reports and ML-BOMs ({@link #getApiUrl()}).
+ *
+ * <p>Not built yet (issue 4): the large-model workflow (a Step Functions Distributed Map). The SBOM
+ * bucket exists for the ML-BOMs the function will write; it has no writer yet.
  */
 public final class ModelScanPipeline extends Construct {
   private final Key key;
@@ -46,6 +47,7 @@ public final class ModelScanPipeline extends Construct {
   private final ScanFunction scan;
   private final PipelineAlarms alarms;
   private final @Nullable NotifierFunction notifier;
+  private final QueryApi queryApi;
   private final List<IBucket> watched = new ArrayList<>();
 
   public ModelScanPipeline(Construct scope, String id) {
@@ -90,6 +92,7 @@ public final class ModelScanPipeline extends Construct {
     } else {
       this.sourceBucket = null;
     }
+    this.queryApi = new QueryApi(this, props, jar, key, table, resultsBucket, sbomBucket);
     String slackSecret = props.slackWebhookSecretArn();
     if (slackSecret != null) {
       this.notifier = new NotifierFunction(this, props, jar, key, eventBus, slackSecret);
@@ -105,6 +108,7 @@ public final class ModelScanPipeline extends Construct {
     output("ScanFunctionAliasArn", scan.alias().getFunctionArn(), "What the triggers invoke");
     output("AlarmTopicArn", alarms.topic().getTopicArn(), "Subscribe to receive alarms");
     output("DeadLetterQueueUrl", scan.deadLetterQueue().getQueueUrl(), "Failed events to replay");
+    output("QueryApiUrl", queryApi.api().getUrl(), "Query API (stage " + QueryApi.STAGE + ")");
     if (notifier != null) {
       output(
           "NotifierFunctionAliasArn",
@@ -179,6 +183,15 @@ public final class ModelScanPipeline extends Construct {
 
   public Key getKey() {
     return key;
+  }
+
+  /** The query API's base URL, ending in the stage ({@code .../v1/}). */
+  public String getApiUrl() {
+    return queryApi.api().getUrl();
+  }
+
+  QueryApi queryApi() {
+    return queryApi;
   }
 
   /** The Slack notifier's alias, or null without {@code slackWebhookSecretArn}. */

@@ -43,6 +43,15 @@ public final class ModelScanPipelineProps {
   private final FailOn failOn;
   private final @Nullable String slackWebhookSecretArn;
   private final @Nullable Path functionsJar;
+  private final ApiAuthorization apiAuthorization;
+  private final double apiRateLimit;
+  private final int apiBurstLimit;
+
+  /** Steady requests per second of the query API stage: see {@link Builder#apiRateLimit}. */
+  public static final double DEFAULT_API_RATE_LIMIT = 10;
+
+  /** Burst of the query API stage: see {@link Builder#apiBurstLimit}. */
+  public static final int DEFAULT_API_BURST_LIMIT = 20;
 
   private ModelScanPipelineProps(Builder b) {
     this.createSourceBucket = b.createSourceBucket;
@@ -59,6 +68,21 @@ public final class ModelScanPipelineProps {
     this.failOn = b.failOn;
     this.slackWebhookSecretArn = b.slackWebhookSecretArn;
     this.functionsJar = b.functionsJar;
+    this.apiAuthorization = b.apiAuthorization;
+    this.apiRateLimit = b.apiRateLimit;
+    this.apiBurstLimit = b.apiBurstLimit;
+  }
+
+  public ApiAuthorization apiAuthorization() {
+    return apiAuthorization;
+  }
+
+  public double apiRateLimit() {
+    return apiRateLimit;
+  }
+
+  public int apiBurstLimit() {
+    return apiBurstLimit;
   }
 
   public static Builder builder() {
@@ -137,8 +161,35 @@ public final class ModelScanPipelineProps {
     private FailOn failOn = FailOn.HIGH;
     private @Nullable String slackWebhookSecretArn;
     private @Nullable Path functionsJar;
+    private ApiAuthorization apiAuthorization = ApiAuthorization.IAM;
+    private double apiRateLimit = DEFAULT_API_RATE_LIMIT;
+    private int apiBurstLimit = DEFAULT_API_BURST_LIMIT;
 
     private Builder() {}
+
+    /**
+     * How query API callers authenticate (default {@link ApiAuthorization#IAM}: SigV4 on every
+     * method; {@link ApiAuthorization#API_KEY} creates a key and a usage plan instead).
+     */
+    @CanIgnoreReturnValue
+    public Builder apiAuthorization(ApiAuthorization value) {
+      this.apiAuthorization = value;
+      return this;
+    }
+
+    /** Steady-state requests per second of the query API stage (default 10). */
+    @CanIgnoreReturnValue
+    public Builder apiRateLimit(double value) {
+      this.apiRateLimit = value;
+      return this;
+    }
+
+    /** Burst of requests of the query API stage (default 20). */
+    @CanIgnoreReturnValue
+    public Builder apiBurstLimit(int value) {
+      this.apiBurstLimit = value;
+      return this;
+    }
 
     /**
      * Whether the pipeline creates a watched bucket of its own (default {@code true}). Existing

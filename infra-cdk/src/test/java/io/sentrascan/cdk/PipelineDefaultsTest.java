@@ -32,12 +32,15 @@ class PipelineDefaultsTest {
             ModelScanPipelineProps.DEFAULT_SCAN_MEMORY_MB));
     // Without a webhook secret there is no notifier: one function, no rule, nothing reads secrets.
     assertThat(pipeline.getNotifierFunctionAlias()).isNull();
-    template.resourceCountIs(
-        "AWS::Lambda::Function", 2); // the scan function and CDK's notifications handler
+    // The scan and query functions and CDK's notifications handler.
+    template.resourceCountIs("AWS::Lambda::Function", 3);
     template.resourceCountIs("AWS::Events::Rule", 0);
     assertThat(template.toJSON().toString())
         .doesNotContain(NotifierFunction.HANDLER)
         .doesNotContain("secretsmanager:GetSecretValue");
+    // The API takes no API key unless asked: IAM authorization, no usage plan.
+    template.resourceCountIs("AWS::ApiGateway::UsagePlan", 0);
+    template.resourceCountIs("AWS::ApiGateway::ApiKey", 0);
     Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
   }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventBus;
@@ -29,10 +28,13 @@ import software.constructs.Construct;
  * ScanTable}, {@link ScanFunction}, {@link PipelineAlarms}, and {@link NagSuppressionsForPipeline}
  * for the cdk-nag findings accepted with their reasons.
  *
- * <p>Not built yet (issue 4): the query API (its URL will be an output here), the Slack notifier
- * (an EventBridge rule on failed scans; {@link ModelScanPipelineProps#slackWebhookSecretArn()} is
- * its secret) and the large-model workflow (a Step Functions Distributed Map). The SBOM bucket
- * exists for the ML-BOMs the function will write; it has no writer yet.
+ * <p>With {@link ModelScanPipelineProps#slackWebhookSecretArn()}, a {@link NotifierFunction} posts
+ * FAIL and ERROR verdicts from the bus to Slack.
+ *
+ * <p>The {@link QueryApi} serves the records, reports and ML-BOMs ({@link #getApiUrl()}).
+ *
+ * <p>Not built yet (issue 4): the large-model workflow (a Step Functions Distributed Map). The SBOM
+ * bucket exists for the ML-BOMs the function will write; it has no writer yet.
  */
 public final class ModelScanPipeline extends Construct {
   private final Key key;
@@ -44,6 +46,8 @@ public final class ModelScanPipeline extends Construct {
   private final EventBus eventBus;
   private final ScanFunction scan;
   private final PipelineAlarms alarms;
+  private final @Nullable NotifierFunction notifier;
+  private final QueryApi queryApi;
   private final List<IBucket> watched = new ArrayList<>();
 
   public ModelScanPipeline(Construct scope, String id) {
@@ -88,12 +92,13 @@ public final class ModelScanPipeline extends Construct {
     } else {
       this.sourceBucket = null;
     }
-    if (props.slackWebhookSecretArn() != null) {
-      Annotations.of(this)
-          .addWarningV2(
-              "sentrascan:slack-not-built",
-              "slackSecretArn is set, but the Slack notifier is not built yet: no alert reaches"
-                  + " Slack from this deployment");
+    this.queryApi = new QueryApi(this, props, jar, key, table, resultsBucket, sbomBucket);
+    String slackSecret = props.slackWebhookSecretArn();
+    if (slackSecret != null) {
+      this.notifier = new NotifierFunction(this, props, jar, key, eventBus, slackSecret);
+      alarms.notifierErrors(this, notifier);
+    } else {
+      this.notifier = null;
     }
 
     output("SbomBucketName", sbomBucket.getBucketName(), "SBOM bucket");
@@ -103,6 +108,13 @@ public final class ModelScanPipeline extends Construct {
     output("ScanFunctionAliasArn", scan.alias().getFunctionArn(), "What the triggers invoke");
     output("AlarmTopicArn", alarms.topic().getTopicArn(), "Subscribe to receive alarms");
     output("DeadLetterQueueUrl", scan.deadLetterQueue().getQueueUrl(), "Failed events to replay");
+    output("QueryApiUrl", queryApi.api().getUrl(), "Query API (stage " + QueryApi.STAGE + ")");
+    if (notifier != null) {
+      output(
+          "NotifierFunctionAliasArn",
+          notifier.alias().getFunctionArn(),
+          "Slack notifier (FAIL and ERROR verdicts)");
+    }
     if (sourceBucket != null) {
       output("SourceBucketName", sourceBucket.getBucketName(), "Upload models here");
     }
@@ -171,6 +183,24 @@ public final class ModelScanPipeline extends Construct {
 
   public Key getKey() {
     return key;
+  }
+
+  /** The query API's base URL, ending in the stage ({@code .../v1/}). */
+  public String getApiUrl() {
+    return queryApi.api().getUrl();
+  }
+
+  QueryApi queryApi() {
+    return queryApi;
+  }
+
+  /** The Slack notifier's alias, or null without {@code slackWebhookSecretArn}. */
+  public @Nullable Alias getNotifierFunctionAlias() {
+    return notifier == null ? null : notifier.alias();
+  }
+
+  @Nullable NotifierFunction notifierFunction() {
+    return notifier;
   }
 
   ScanFunction scanFunction() {

@@ -11,10 +11,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * Options of a {@link ModelScanPipeline}. Every option has a default, so {@code
  * ModelScanPipelineProps.builder().build()} is a complete pipeline.
  *
- * <p>Extension points for what is not built yet: the query API, the Slack notifier and the
- * large-model workflow will each add their own options here when their functions exist. {@link
- * #slackWebhookSecretArn()} is accepted today so that team stacks can already be configured, and
- * the pipeline says at synthesis that nothing uses it yet.
+ * <p>{@link #slackWebhookSecretArn()} turns on the Slack notifier. Extension points for what is not
+ * built yet: the query API and the large-model workflow will each add their own options here.
  */
 public final class ModelScanPipelineProps {
   /** Memory of the scan function: see {@link Builder#scanMemoryMb(int)}. */
@@ -45,6 +43,15 @@ public final class ModelScanPipelineProps {
   private final FailOn failOn;
   private final @Nullable String slackWebhookSecretArn;
   private final @Nullable Path functionsJar;
+  private final ApiAuthorization apiAuthorization;
+  private final double apiRateLimit;
+  private final int apiBurstLimit;
+
+  /** Steady requests per second of the query API stage: see {@link Builder#apiRateLimit}. */
+  public static final double DEFAULT_API_RATE_LIMIT = 10;
+
+  /** Burst of the query API stage: see {@link Builder#apiBurstLimit}. */
+  public static final int DEFAULT_API_BURST_LIMIT = 20;
 
   private ModelScanPipelineProps(Builder b) {
     this.createSourceBucket = b.createSourceBucket;
@@ -61,6 +68,21 @@ public final class ModelScanPipelineProps {
     this.failOn = b.failOn;
     this.slackWebhookSecretArn = b.slackWebhookSecretArn;
     this.functionsJar = b.functionsJar;
+    this.apiAuthorization = b.apiAuthorization;
+    this.apiRateLimit = b.apiRateLimit;
+    this.apiBurstLimit = b.apiBurstLimit;
+  }
+
+  public ApiAuthorization apiAuthorization() {
+    return apiAuthorization;
+  }
+
+  public double apiRateLimit() {
+    return apiRateLimit;
+  }
+
+  public int apiBurstLimit() {
+    return apiBurstLimit;
   }
 
   public static Builder builder() {
@@ -139,8 +161,35 @@ public final class ModelScanPipelineProps {
     private FailOn failOn = FailOn.HIGH;
     private @Nullable String slackWebhookSecretArn;
     private @Nullable Path functionsJar;
+    private ApiAuthorization apiAuthorization = ApiAuthorization.IAM;
+    private double apiRateLimit = DEFAULT_API_RATE_LIMIT;
+    private int apiBurstLimit = DEFAULT_API_BURST_LIMIT;
 
     private Builder() {}
+
+    /**
+     * How query API callers authenticate (default {@link ApiAuthorization#IAM}: SigV4 on every
+     * method; {@link ApiAuthorization#API_KEY} creates a key and a usage plan instead).
+     */
+    @CanIgnoreReturnValue
+    public Builder apiAuthorization(ApiAuthorization value) {
+      this.apiAuthorization = value;
+      return this;
+    }
+
+    /** Steady-state requests per second of the query API stage (default 10). */
+    @CanIgnoreReturnValue
+    public Builder apiRateLimit(double value) {
+      this.apiRateLimit = value;
+      return this;
+    }
+
+    /** Burst of requests of the query API stage (default 20). */
+    @CanIgnoreReturnValue
+    public Builder apiBurstLimit(int value) {
+      this.apiBurstLimit = value;
+      return this;
+    }
 
     /**
      * Whether the pipeline creates a watched bucket of its own (default {@code true}). Existing
@@ -280,8 +329,9 @@ public final class ModelScanPipelineProps {
     }
 
     /**
-     * Secrets Manager secret that holds the Slack incoming-webhook URL (default none). For the
-     * Slack notifier, which is not built yet: nothing reads it today.
+     * Secrets Manager secret (ARN) that holds the Slack incoming-webhook URL (default none: no
+     * notifier). When set, the pipeline deploys the Slack notifier, whose role may read exactly
+     * this secret.
      */
     @CanIgnoreReturnValue
     public Builder slackWebhookSecretArn(@Nullable String value) {

@@ -67,6 +67,107 @@ final class NagSuppressionsForPipeline {
                     + " log into itself.",
                 List.of())),
         false);
+    queryApi(pipeline.queryApi());
+    NotifierFunction notifier = pipeline.notifierFunction();
+    if (notifier != null) {
+      notifier(notifier);
+    }
+  }
+
+  /** The query API's findings. */
+  static void queryApi(QueryApi api) {
+    NagSuppressions.addResourceSuppressions(
+        api.role(),
+        List.of(
+            suppress(
+                "AwsSolutions-IAM5",
+                "(1) Query on the table's indexes needs the index ARNs (table/index/*): the"
+                    + " API reads byObject, byDigest and byVerdict; the actions are GetItem and"
+                    + " Query only. (2) GetObject is scoped to reports/ in the results bucket and"
+                    + " sboms/ in the SBOM bucket. (3) X-Ray PutTraceSegments and"
+                    + " PutTelemetryRecords support no resource-level permissions.",
+                List.of(regex("/^Resource::.*\\/\\*$/g"), "Resource::*"))),
+        true);
+    NagSuppressions.addResourceSuppressions(
+        api.function(),
+        List.of(
+            suppress(
+                "AwsSolutions-L1",
+                "Java 21 is the runtime issue 4 chose for every function (SnapStart priming is"
+                    + " tested on it); moving to Java 25 is a separate, benchmarked change.",
+                List.of())),
+        false);
+    NagSuppressions.addResourceSuppressions(
+        api.pageTokenKey(),
+        List.of(
+            suppress(
+                "AwsSolutions-SMG4",
+                "The page-token HMAC key reaches the function at deploy time (a dynamic"
+                    + " reference); rotating it only invalidates outstanding page tokens and is"
+                    + " done by redeploying after a new value, not by a rotation Lambda.",
+                List.of())),
+        false);
+    List<NagPackSuppression> apiFindings = new java.util.ArrayList<>();
+    apiFindings.add(
+        suppress(
+            "AwsSolutions-APIG3",
+            "A regional API behind IAM (or API-key) authorization with stage throttling; WAF is"
+                + " an account-level choice left to the team (a web ACL costs at rest).",
+            List.of()));
+    apiFindings.add(
+        suppress(
+            "AwsSolutions-APIG6",
+            "Every request is in the JSON access log; execution logging needs the account-wide"
+                + " API Gateway CloudWatch role, which this stack must not own or replace.",
+            List.of()));
+    apiFindings.add(
+        suppress(
+            "AwsSolutions-COG4",
+            "Callers are AWS principals (SigV4, AWS_IAM) or holders of a usage-plan API key, not"
+                + " Cognito users.",
+            List.of()));
+    if (api.usagePlan() != null) {
+      apiFindings.add(
+          suppress(
+              "AwsSolutions-APIG4",
+              "apiAuthorization=API_KEY was chosen: every method requires an API key of the usage"
+                  + " plan, which throttles it.",
+              List.of()));
+    }
+    NagSuppressions.addResourceSuppressions(api.api(), apiFindings, true);
+  }
+
+  /** The Slack notifier's findings, when it exists. */
+  static void notifier(NotifierFunction notifier) {
+    NagSuppressions.addResourceSuppressions(
+        notifier.role(),
+        List.of(
+            suppress(
+                "AwsSolutions-IAM5",
+                "(1) X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level"
+                    + " permissions: AWS requires Resource *. (2) CDK's KMS grant for the"
+                    + " encrypted dead-letter queue uses the GenerateDataKey*/ReEncrypt* action"
+                    + " families; their resource is the one pipeline key.",
+                List.of("Resource::*", "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"))),
+        true);
+    NagSuppressions.addResourceSuppressions(
+        notifier.function(),
+        List.of(
+            suppress(
+                "AwsSolutions-L1",
+                "Java 21 is the runtime issue 4 chose for every function (SnapStart priming is"
+                    + " tested on it); moving to Java 25 is a separate, benchmarked change.",
+                List.of())),
+        false);
+    NagSuppressions.addResourceSuppressions(
+        notifier.deadLetterQueue(),
+        List.of(
+            suppress(
+                "AwsSolutions-SQS3",
+                "This queue is itself the notifier's dead-letter queue (for the rule's target and"
+                    + " for failed invocations); it is replayed by hand after the alarm.",
+                List.of())),
+        false);
   }
 
   /** The notifications handler exists once a bucket notification was added. */

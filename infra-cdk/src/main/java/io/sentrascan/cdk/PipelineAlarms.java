@@ -60,6 +60,32 @@ final class PipelineAlarms {
     deadLetters.addAlarmAction(toTopic);
   }
 
+  /**
+   * Alarms on any error of the notifier function in five minutes: a Slack alert did not go out
+   * (yet); Lambda retries it, then dead-letters the event.
+   */
+  Alarm notifierErrors(Construct scope, NotifierFunction notifier) {
+    Alarm alarm =
+        Alarm.Builder.create(scope, "NotifierFunctionErrors")
+            .alarmDescription(
+                "The Slack notifier failed an invocation: Lambda retries it, then dead-letters it")
+            .metric(
+                notifier
+                    .function()
+                    .metricErrors(
+                        MetricOptions.builder()
+                            .period(Duration.minutes(5))
+                            .statistic("Sum")
+                            .build()))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build();
+    alarm.addAlarmAction(new SnsAction(topic));
+    return alarm;
+  }
+
   Topic topic() {
     return topic;
   }

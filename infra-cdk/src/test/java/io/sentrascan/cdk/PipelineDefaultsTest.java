@@ -10,18 +10,13 @@ import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** The construct with its defaults (no quarantine, no reserved concurrency) and a Slack secret. */
+/** The construct with its defaults: no quarantine, no reserved concurrency, no Slack notifier. */
 class PipelineDefaultsTest {
-  private static final String SLACK =
-      "arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf";
-
   @Test
-  void defaultsAndTheSlackExtensionPoint() {
+  void defaults() {
     App app = new App();
     Stack stack = new Stack(app, "Defaults");
-    ModelScanPipeline pipeline =
-        new ModelScanPipeline(
-            stack, "P", ModelScanPipelineProps.builder().slackWebhookSecretArn(SLACK).build());
+    ModelScanPipeline pipeline = new ModelScanPipeline(stack, "P");
     Template template = Template.fromStack(stack);
 
     assertThat(pipeline.getSourceBucket()).isNotNull();
@@ -35,8 +30,17 @@ class PipelineDefaultsTest {
             Match.absent(),
             "MemorySize",
             ModelScanPipelineProps.DEFAULT_SCAN_MEMORY_MB));
-    // Nothing reads the secret until the Slack notifier exists, and synthesis says so.
-    Annotations.fromStack(stack)
-        .hasWarning("/Defaults/P", Match.stringLikeRegexp(".*Slack notifier is not built yet.*"));
+    // Without a webhook secret there is no notifier: one function, no rule, nothing reads secrets.
+    assertThat(pipeline.getNotifierFunctionAlias()).isNull();
+    // The scan and query functions and CDK's notifications handler.
+    template.resourceCountIs("AWS::Lambda::Function", 3);
+    template.resourceCountIs("AWS::Events::Rule", 0);
+    assertThat(template.toJSON().toString())
+        .doesNotContain(NotifierFunction.HANDLER)
+        .doesNotContain("secretsmanager:GetSecretValue");
+    // The API takes no API key unless asked: IAM authorization, no usage plan.
+    template.resourceCountIs("AWS::ApiGateway::UsagePlan", 0);
+    template.resourceCountIs("AWS::ApiGateway::ApiKey", 0);
+    Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
   }
 }

@@ -44,7 +44,7 @@ class PipelineTemplateTest {
                     "LogFormat",
                     "JSON",
                     "LogGroup",
-                    Map.of("Ref", onlyId("AWS::Logs::LogGroup"))))));
+                    Map.of("Ref", Synthesized.named("AWS::Logs::LogGroup", "ScanFunctionLogs"))))));
   }
 
   @Test
@@ -71,7 +71,7 @@ class PipelineTemplateTest {
 
   @Test
   void failedAsyncInvocationsGoToAnEncryptedDeadLetterQueue() {
-    String queue = onlyId("AWS::SQS::Queue");
+    String queue = Synthesized.named("AWS::SQS::Queue", "ScanDeadLetterQueue");
     TEMPLATE.hasResourceProperties(
         "AWS::Lambda::Function",
         Map.of(
@@ -86,7 +86,7 @@ class PipelineTemplateTest {
 
   @Test
   void theAliasPointsAtThePublishedVersionAndEveryS3TriggerInvokesIt() {
-    String version = onlyId("AWS::Lambda::Version");
+    String version = Synthesized.named("AWS::Lambda::Version", "ScanFunctionCurrentVersion");
     String alias =
         Synthesized.only(
             "AWS::Lambda::Alias",
@@ -256,7 +256,7 @@ class PipelineTemplateTest {
   @Test
   void alarmsOnFunctionErrorsAndDeadLettersNotifyTheTopic() {
     String topic = onlyId("AWS::SNS::Topic");
-    TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", 2);
+    TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", 3); // scan errors, DLQ, notifier errors
     for (String metric : List.of("Errors", "ApproximateNumberOfMessagesVisible")) {
       TEMPLATE.hasResourceProperties(
           "AWS::CloudWatch::Alarm",

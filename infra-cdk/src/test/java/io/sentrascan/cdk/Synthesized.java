@@ -12,13 +12,17 @@ import software.amazon.awscdk.services.s3.BucketAttributes;
 
 /**
  * One synthesis shared by the template tests (jsii synthesis takes seconds): the app as {@code cdk
- * synth -c team=fraud-ml -c quarantine=true -c reservedConcurrency=5} builds it, plus a team's
- * existing KMS-encrypted bucket added with {@link ModelScanPipeline#addSourceBucket}.
+ * synth -c team=fraud-ml -c quarantine=true -c reservedConcurrency=5 -c slackSecretArn=...} builds
+ * it, plus a team's existing KMS-encrypted bucket added with {@link
+ * ModelScanPipeline#addSourceBucket}.
  */
 final class Synthesized {
   static final String TEAM_BUCKET = "fraud-ml-models";
   static final String TEAM_KEY_ARN =
       "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  static final String SLACK_SECRET_ARN =
+      "arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack/fraud-ml-AbCdEf";
 
   static final TeamStack STACK;
   static final Template TEMPLATE;
@@ -32,7 +36,8 @@ final class Synthesized {
                     Map.of(
                         "team", "fraud-ml",
                         "quarantine", "true",
-                        "reservedConcurrency", "5"))
+                        "reservedConcurrency", "5",
+                        "slackSecretArn", SLACK_SECRET_ARN))
                 .build());
     SentraScanApp.build(app);
     STACK = (TeamStack) app.getNode().findChild("SentraScan-fraud-ml");
@@ -55,6 +60,15 @@ final class Synthesized {
   /** The logical ids of the resources of {@code type}. */
   static List<String> ids(String type) {
     return List.copyOf(TEMPLATE.findResources(type).keySet());
+  }
+
+  /** The only resource of {@code type} whose logical id contains {@code construct}'s id. */
+  static String named(String type, String construct) {
+    List<String> found = ids(type).stream().filter(id -> id.contains(construct)).toList();
+    if (found.size() != 1) {
+      throw new AssertionError("expected one " + type + " named " + construct + ": " + found);
+    }
+    return found.get(0);
   }
 
   /** The template's resources by logical id. */

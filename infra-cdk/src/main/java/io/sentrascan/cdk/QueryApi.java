@@ -1,0 +1,267 @@
+package io.sentrascan.cdk;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigateway.ApiKey;
+import software.amazon.awscdk.services.apigateway.AuthorizationType;
+import software.amazon.awscdk.services.apigateway.EndpointConfiguration;
+import software.amazon.awscdk.services.apigateway.EndpointType;
+import software.amazon.awscdk.services.apigateway.JsonWithStandardFieldProps;
+import software.amazon.awscdk.services.apigateway.LambdaIntegration;
+import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.MethodOptions;
+import software.amazon.awscdk.services.apigateway.ProxyResourceOptions;
+import software.amazon.awscdk.services.apigateway.RequestValidator;
+import software.amazon.awscdk.services.apigateway.RequestValidatorOptions;
+import software.amazon.awscdk.services.apigateway.RestApi;
+import software.amazon.awscdk.services.apigateway.StageOptions;
+import software.amazon.awscdk.services.apigateway.ThrottleSettings;
+import software.amazon.awscdk.services.apigateway.UsagePlan;
+import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.constructs.Construct;
+
+/**
+ * The query API: a regional REST API whose every method (a greedy proxy) invokes the query
+ * function's SnapStart alias, with IAM authorization by default (or an API key and usage plan),
+ * stage throttling, JSON access logs and X-Ray. The function's role reads the table and its indexes
+ * (GetItem and Query only) and the reports and ML-BOMs under their prefixes.
+ *
+ * <p>The page-token HMAC key is generated into a Secrets Manager secret and given to the function
+ * as {@code PAGE_TOKEN_KEY} through a CloudFormation dynamic reference: the template holds only the
+ * reference, never the key. The handler reads a plain variable, so the role needs no secret read.
+ */
+final class QueryApi {
+  static final String HANDLER = "io.sentrascan.functions.api.QueryApiHandler::handleRequest";
+  static final String STAGE = "v1";
+
+  /** The only DynamoDB calls of {@code ScanQueries}. */
+  static final List<String> TABLE_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:Query");
+
+  private final Role role;
+  private final Function function;
+  private final Alias alias;
+  private final Secret pageTokenKey;
+  private final RestApi api;
+  private final LogGroup accessLogs;
+  private final @Nullable UsagePlan usagePlan;
+
+  QueryApi(
+      Construct scope,
+      ModelScanPipelineProps props,
+      Path jar,
+      IKey key,
+      ITable table,
+      IBucket results,
+      IBucket sboms) {
+    LogGroup logGroup =
+        LogGroup.Builder.create(scope, "QueryFunctionLogs")
+            .retention(props.logRetention())
+            .encryptionKey(key)
+            .removalPolicy(RemovalPolicy.DESTROY)
+            .build();
+    this.pageTokenKey =
+        Secret.Builder.create(scope, "PageTokenKey")
+            .description("SentraScan query API: HMAC key of page tokens")
+            .encryptionKey(key)
+            .generateSecretString(
+                SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true).build())
+            .build();
+    this.role =
+        Role.Builder.create(scope, "QueryFunctionRole")
+            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+            .description("SentraScan query API function")
+            .build();
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("WriteOwnLogs")
+            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+            .resources(List.of(logGroup.getLogGroupArn()))
+            .build());
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadScanRecords")
+            .actions(TABLE_ACTIONS)
+            .resources(List.of(table.getTableArn(), table.getTableArn() + "/index/*"))
+            .build());
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadReportsAndSboms")
+            .actions(List.of("s3:GetObject"))
+            .resources(
+                List.of(
+                    results.arnForObjects(ScanFunction.REPORTS_PREFIX + "*"),
+                    sboms.arnForObjects(ScanFunction.SBOMS_PREFIX + "*")))
+            .build());
+    key.grantDecrypt(role);
+
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("TABLE_NAME", table.getTableName());
+    env.put("RESULTS_BUCKET", results.getBucketName());
+    env.put("SBOM_BUCKET", sboms.getBucketName());
+    env.put("PAGE_TOKEN_KEY", pageTokenKey.getSecretValue().unsafeUnwrap());
+    this.function =
+        Function.Builder.create(scope, "QueryFunction")
+            .description("SentraScan: the query API")
+            .runtime(Runtime.JAVA_21)
+            .architecture(Architecture.ARM_64)
+            .code(Code.fromAsset(jar.toString()))
+            .handler(HANDLER)
+            .memorySize(1024)
+            .timeout(Duration.seconds(29))
+            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+            .tracing(Tracing.ACTIVE)
+            .loggingFormat(LoggingFormat.JSON)
+            .applicationLogLevelV2(ApplicationLogLevel.INFO)
+            .systemLogLevelV2(SystemLogLevel.INFO)
+            .logGroup(logGroup)
+            .role(role)
+            .environment(env)
+            .build();
+    this.alias =
+        Alias.Builder.create(scope, "QueryFunctionAlias")
+            .aliasName(ScanFunction.ALIAS)
+            .version(function.getCurrentVersion())
+            .build();
+    Annotations.of(function)
+        .acknowledgeWarning(
+            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            "the current version is published and the API invokes its alias");
+
+    this.accessLogs =
+        LogGroup.Builder.create(scope, "QueryApiAccessLogs")
+            .retention(props.logRetention())
+            .encryptionKey(key)
+            .removalPolicy(RemovalPolicy.DESTROY)
+            .build();
+    boolean iam = props.apiAuthorization() == ApiAuthorization.IAM;
+    this.api =
+        RestApi.Builder.create(scope, "QueryApi")
+            .restApiName("sentrascan-query")
+            .description("SentraScan: scan records, reports and ML-BOMs")
+            .endpointConfiguration(
+                EndpointConfiguration.builder().types(List.of(EndpointType.REGIONAL)).build())
+            .cloudWatchRole(false)
+            .deployOptions(
+                StageOptions.builder()
+                    .stageName(STAGE)
+                    .throttlingRateLimit(props.apiRateLimit())
+                    .throttlingBurstLimit(props.apiBurstLimit())
+                    .tracingEnabled(true)
+                    .accessLogDestination(new LogGroupLogDestination(accessLogs))
+                    .accessLogFormat(
+                        AccessLogFormat.jsonWithStandardFields(
+                            JsonWithStandardFieldProps.builder()
+                                .caller(true)
+                                .httpMethod(true)
+                                .ip(true)
+                                .protocol(true)
+                                .requestTime(true)
+                                .resourcePath(true)
+                                .responseLength(true)
+                                .status(true)
+                                .user(true)
+                                .build()))
+                    .build())
+            .defaultIntegration(new LambdaIntegration(alias))
+            .defaultMethodOptions(
+                MethodOptions.builder()
+                    .authorizationType(iam ? AuthorizationType.IAM : AuthorizationType.NONE)
+                    .apiKeyRequired(!iam)
+                    .build())
+            .build();
+    // Cheap validation: the proxy carries no declared parameters or models, but the validator
+    // makes API Gateway reject what it can before the function runs.
+    RequestValidator validator =
+        api.addRequestValidator(
+            "QueryApiValidator",
+            RequestValidatorOptions.builder()
+                .requestValidatorName("parameters-and-body")
+                .validateRequestParameters(true)
+                .validateRequestBody(true)
+                .build());
+    api.getRoot()
+        .addProxy(ProxyResourceOptions.builder().anyMethod(false).build())
+        .addMethod("ANY", null, MethodOptions.builder().requestValidator(validator).build());
+
+    if (iam) {
+      this.usagePlan = null;
+    } else {
+      ApiKey apiKey =
+          ApiKey.Builder.create(scope, "QueryApiKey").description("SentraScan query API").build();
+      UsagePlan plan =
+          UsagePlan.Builder.create(scope, "QueryApiUsagePlan")
+              .name("sentrascan-query")
+              .throttle(
+                  ThrottleSettings.builder()
+                      .rateLimit(props.apiRateLimit())
+                      .burstLimit(props.apiBurstLimit())
+                      .build())
+              .apiStages(
+                  new ArrayList<>(
+                      List.of(
+                          UsagePlanPerApiStage.builder()
+                              .api(api)
+                              .stage(api.getDeploymentStage())
+                              .build())))
+              .build();
+      plan.addApiKey(apiKey);
+      this.usagePlan = plan;
+    }
+  }
+
+  IRole role() {
+    return role;
+  }
+
+  Function function() {
+    return function;
+  }
+
+  Alias alias() {
+    return alias;
+  }
+
+  RestApi api() {
+    return api;
+  }
+
+  Secret pageTokenKey() {
+    return pageTokenKey;
+  }
+
+  LogGroup accessLogs() {
+    return accessLogs;
+  }
+
+  @Nullable UsagePlan usagePlan() {
+    return usagePlan;
+  }
+}

@@ -4,6 +4,7 @@ import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Scanner;
 import io.sentrascan.scanner.Source;
+import io.sentrascan.scanner.container.TarMembers;
 import io.sentrascan.scanner.container.TarScanner;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package io.sentrascan.scanner.format.paddle;
 import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Source;
+import io.sentrascan.scanner.protobuf.ProtoWireReader;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;

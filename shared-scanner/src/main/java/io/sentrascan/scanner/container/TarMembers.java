@@ -1,4 +1,4 @@
-package io.sentrascan.scanner.format.nemo;
+package io.sentrascan.scanner.container;
 
 import io.sentrascan.scanner.Source;
 import java.io.IOException;
@@ -8,14 +8,16 @@ import java.util.List;
 
 /**
  * A cheap walk over plain tar headers (ustar name and prefix fields, no pax or GNU long names) to
- * learn member names and where their data lies, without reading any member. Enough to recognise a
- * NeMo archive and find its config; the tar container does the full, hardened walk.
+ * learn member names and where their data lies, without reading any member. Enough for a tar-based
+ * format (NeMo, OCI images) to recognise itself and find its config; the tar container does the
+ * full, hardened walk.
  */
-final class TarMembers {
+public final class TarMembers {
   private static final int BLOCK = 512;
 
   /** One member: its name, where its data starts and how long it is. */
-  record Member(String name, long dataAt, long size) {}
+  /** A member's name and where its data lies. */
+  public record Member(String name, long dataAt, long size) {}
 
   private TarMembers() {}
 
@@ -23,7 +25,7 @@ final class TarMembers {
    * Up to {@code maxMembers} regular members from the start of the source; stops quietly at the end
    * marker, a bad checksum or a header past the end.
    */
-  static List<Member> list(Source source, int maxMembers) throws IOException {
+  public static List<Member> list(Source source, int maxMembers) throws IOException {
     List<Member> out = new ArrayList<>();
     long at = 0;
     while (out.size() < maxMembers && at + BLOCK <= source.size()) {
@@ -56,7 +58,7 @@ final class TarMembers {
   }
 
   /** The last path segment, after stripping a leading {@code ./}. */
-  static String baseName(String name) {
+  public static String baseName(String name) {
     int slash = name.lastIndexOf('/');
     return slash < 0 ? name : name.substring(slash + 1);
   }

@@ -1,4 +1,4 @@
-package io.sentrascan.scanner.format.coreml;
+package io.sentrascan.scanner.protobuf;
 
 import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.Source;
@@ -10,17 +10,19 @@ import java.nio.charset.StandardCharsets;
  * read through a small window so that a large program never sits in memory. Every length is checked
  * against the enclosing range; a lie is a {@link MalformedFileException}.
  */
-final class ProtoWireReader {
-  static final int VARINT = 0;
-  static final int FIXED64 = 1;
-  static final int LEN = 2;
-  static final int FIXED32 = 5;
+public final class ProtoWireReader {
+  /** Wire types. */
+  public static final int VARINT = 0;
+
+  public static final int FIXED64 = 1;
+  public static final int LEN = 2;
+  public static final int FIXED32 = 5;
 
   private final Window window;
   private final long end;
   private long pos;
 
-  ProtoWireReader(Source source, long start, long end) {
+  public ProtoWireReader(Source source, long start, long end) {
     this(new Window(source), start, end);
   }
 
@@ -30,16 +32,16 @@ final class ProtoWireReader {
     this.end = end;
   }
 
-  long position() {
+  public long position() {
     return pos;
   }
 
-  boolean hasMore() {
+  public boolean hasMore() {
     return pos < end;
   }
 
   /** The next tag (field number shifted left by 3, with the wire type in the low bits). */
-  long readTag() throws IOException {
+  public long readTag() throws IOException {
     long at = pos;
     long tag = readVarint();
     if ((tag >>> 3) == 0 || (tag >>> 3) > 0x1fffffffL) {
@@ -48,7 +50,7 @@ final class ProtoWireReader {
     return tag;
   }
 
-  long readVarint() throws IOException {
+  public long readVarint() throws IOException {
     long at = pos;
     long value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -62,7 +64,7 @@ final class ProtoWireReader {
   }
 
   /** A reader over the length-delimited field that starts here; this reader moves past it. */
-  ProtoWireReader readMessage() throws IOException {
+  public ProtoWireReader readMessage() throws IOException {
     long len = readLength();
     ProtoWireReader sub = new ProtoWireReader(window, pos, pos + len);
     pos += len;
@@ -70,7 +72,7 @@ final class ProtoWireReader {
   }
 
   /** A length-delimited field as text, cut at {@code maxBytes} (the rest is skipped). */
-  String readString(int maxBytes) throws IOException {
+  public String readString(int maxBytes) throws IOException {
     long len = readLength();
     int take = (int) Math.min(len, maxBytes);
     byte[] bytes = new byte[take];
@@ -81,7 +83,7 @@ final class ProtoWireReader {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  void skip(long tag) throws IOException {
+  public void skip(long tag) throws IOException {
     long at = pos;
     switch ((int) (tag & 7)) {
       case VARINT -> readVarint();

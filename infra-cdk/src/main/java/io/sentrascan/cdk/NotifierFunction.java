@@ -3,10 +3,8 @@ package io.sentrascan.cdk;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
@@ -19,16 +17,7 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
-import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.LoggingFormat;
-import software.amazon.awscdk.services.lambda.Runtime;
-import software.amazon.awscdk.services.lambda.SnapStartConf;
-import software.amazon.awscdk.services.lambda.SystemLogLevel;
-import software.amazon.awscdk.services.lambda.Tracing;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -70,12 +59,6 @@ final class NotifierFunction {
       IKey key,
       IEventBus bus,
       String webhookSecretArn) {
-    LogGroup logGroup =
-        LogGroup.Builder.create(scope, "NotifierFunctionLogs")
-            .retention(props.logRetention())
-            .encryptionKey(key)
-            .removalPolicy(RemovalPolicy.DESTROY)
-            .build();
     this.deadLetterQueue =
         Queue.Builder.create(scope, "NotifierDeadLetterQueue")
             .encryption(QueueEncryption.KMS)
@@ -83,52 +66,31 @@ final class NotifierFunction {
             .enforceSsl(true)
             .retentionPeriod(Duration.days(14))
             .build();
-    this.role =
-        Role.Builder.create(scope, "NotifierFunctionRole")
-            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-            .description("SentraScan Slack notifier")
-            .build();
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("WriteOwnLogs")
-            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-            .resources(List.of(logGroup.getLogGroupArn()))
-            .build());
+    SnapStartJavaFunction parts =
+        new SnapStartJavaFunction(
+            scope,
+            "Notifier",
+            props,
+            jar,
+            key,
+            "SentraScan Slack notifier",
+            f ->
+                f.description("SentraScan: posts failed and errored scans to Slack")
+                    .handler(HANDLER)
+                    .memorySize(512)
+                    .timeout(TIMEOUT)
+                    .deadLetterQueue(deadLetterQueue)
+                    .environment(Map.of("SLACK_WEBHOOK_SECRET_ID", webhookSecretArn)),
+            "the rule invokes");
+    this.role = parts.role();
+    this.function = parts.function();
+    this.alias = parts.alias();
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
             .sid("ReadSlackWebhook")
             .actions(List.of("secretsmanager:GetSecretValue"))
             .resources(List.of(webhookSecretArn))
             .build());
-
-    this.function =
-        Function.Builder.create(scope, "NotifierFunction")
-            .description("SentraScan: posts failed and errored scans to Slack")
-            .runtime(Runtime.JAVA_21)
-            .architecture(Architecture.ARM_64)
-            .code(Code.fromAsset(jar.toString()))
-            .handler(HANDLER)
-            .memorySize(512)
-            .timeout(TIMEOUT)
-            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-            .deadLetterQueue(deadLetterQueue)
-            .tracing(Tracing.ACTIVE)
-            .loggingFormat(LoggingFormat.JSON)
-            .applicationLogLevelV2(ApplicationLogLevel.INFO)
-            .systemLogLevelV2(SystemLogLevel.INFO)
-            .logGroup(logGroup)
-            .role(role)
-            .environment(Map.of("SLACK_WEBHOOK_SECRET_ID", webhookSecretArn))
-            .build();
-    this.alias =
-        Alias.Builder.create(scope, "NotifierFunctionAlias")
-            .aliasName(ScanFunction.ALIAS)
-            .version(function.getCurrentVersion())
-            .build();
-    Annotations.of(function)
-        .acknowledgeWarning(
-            "@aws-cdk/aws-lambda:snapStartRequirePublish",
-            "the current version is published and the rule invokes its alias");
 
     this.rule =
         Rule.Builder.create(scope, "FailedScanRule")

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
@@ -30,18 +29,9 @@ import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
-import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.LoggingFormat;
-import software.amazon.awscdk.services.lambda.Runtime;
-import software.amazon.awscdk.services.lambda.SnapStartConf;
-import software.amazon.awscdk.services.lambda.SystemLogLevel;
-import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -81,12 +71,6 @@ final class QueryApi {
       ITable table,
       IBucket results,
       IBucket sboms) {
-    LogGroup logGroup =
-        LogGroup.Builder.create(scope, "QueryFunctionLogs")
-            .retention(props.logRetention())
-            .encryptionKey(key)
-            .removalPolicy(RemovalPolicy.DESTROY)
-            .build();
     this.pageTokenKey =
         Secret.Builder.create(scope, "PageTokenKey")
             .description("SentraScan query API: HMAC key of page tokens")
@@ -94,17 +78,30 @@ final class QueryApi {
             .generateSecretString(
                 SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true).build())
             .build();
-    this.role =
-        Role.Builder.create(scope, "QueryFunctionRole")
-            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-            .description("SentraScan query API function")
-            .build();
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("WriteOwnLogs")
-            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-            .resources(List.of(logGroup.getLogGroupArn()))
-            .build());
+
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("TABLE_NAME", table.getTableName());
+    env.put("RESULTS_BUCKET", results.getBucketName());
+    env.put("SBOM_BUCKET", sboms.getBucketName());
+    env.put("PAGE_TOKEN_KEY", pageTokenKey.getSecretValue().unsafeUnwrap());
+    SnapStartJavaFunction parts =
+        new SnapStartJavaFunction(
+            scope,
+            "Query",
+            props,
+            jar,
+            key,
+            "SentraScan query API function",
+            f ->
+                f.description("SentraScan: the query API")
+                    .handler(HANDLER)
+                    .memorySize(1024)
+                    .timeout(Duration.seconds(29))
+                    .environment(env),
+            "the API invokes");
+    this.function = parts.function();
+    this.alias = parts.alias();
+    this.role = parts.role();
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
             .sid("ReadScanRecords")
@@ -121,39 +118,6 @@ final class QueryApi {
                     sboms.arnForObjects(ScanFunction.SBOMS_PREFIX + "*")))
             .build());
     key.grantDecrypt(role);
-
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("TABLE_NAME", table.getTableName());
-    env.put("RESULTS_BUCKET", results.getBucketName());
-    env.put("SBOM_BUCKET", sboms.getBucketName());
-    env.put("PAGE_TOKEN_KEY", pageTokenKey.getSecretValue().unsafeUnwrap());
-    this.function =
-        Function.Builder.create(scope, "QueryFunction")
-            .description("SentraScan: the query API")
-            .runtime(Runtime.JAVA_21)
-            .architecture(Architecture.ARM_64)
-            .code(Code.fromAsset(jar.toString()))
-            .handler(HANDLER)
-            .memorySize(1024)
-            .timeout(Duration.seconds(29))
-            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-            .tracing(Tracing.ACTIVE)
-            .loggingFormat(LoggingFormat.JSON)
-            .applicationLogLevelV2(ApplicationLogLevel.INFO)
-            .systemLogLevelV2(SystemLogLevel.INFO)
-            .logGroup(logGroup)
-            .role(role)
-            .environment(env)
-            .build();
-    this.alias =
-        Alias.Builder.create(scope, "QueryFunctionAlias")
-            .aliasName(ScanFunction.ALIAS)
-            .version(function.getCurrentVersion())
-            .build();
-    Annotations.of(function)
-        .acknowledgeWarning(
-            "@aws-cdk/aws-lambda:snapStartRequirePublish",
-            "the current version is published and the API invokes its alias");
 
     this.accessLogs =
         LogGroup.Builder.create(scope, "QueryApiAccessLogs")

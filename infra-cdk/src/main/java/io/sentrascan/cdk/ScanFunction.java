@@ -4,26 +4,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
-import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.LoggingFormat;
-import software.amazon.awscdk.services.lambda.Runtime;
-import software.amazon.awscdk.services.lambda.SnapStartConf;
-import software.amazon.awscdk.services.lambda.SystemLogLevel;
-import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -80,12 +69,6 @@ final class ScanFunction {
       ITable table,
       IEventBus bus) {
     this.key = key;
-    this.logGroup =
-        LogGroup.Builder.create(scope, "ScanFunctionLogs")
-            .retention(props.logRetention())
-            .encryptionKey(key)
-            .removalPolicy(RemovalPolicy.DESTROY)
-            .build();
     this.deadLetterQueue =
         Queue.Builder.create(scope, "ScanDeadLetterQueue")
             .encryption(QueueEncryption.KMS)
@@ -93,18 +76,6 @@ final class ScanFunction {
             .enforceSsl(true)
             .retentionPeriod(Duration.days(14))
             .build();
-    this.role =
-        Role.Builder.create(scope, "ScanFunctionRole")
-            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-            .description("SentraScan scan-object function")
-            .build();
-    role.addToPrincipalPolicy(
-        PolicyStatement.Builder.create()
-            .sid("WriteOwnLogs")
-            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-            .resources(List.of(logGroup.getLogGroupArn()))
-            .build());
-
     Map<String, String> env = new LinkedHashMap<>();
     env.put("RESULTS_BUCKET", results.getBucketName());
     env.put("SBOM_BUCKET", sboms.getBucketName());
@@ -117,37 +88,27 @@ final class ScanFunction {
       env.put("MAX_OBJECT_BYTES", String.valueOf(props.maxObjectBytes()));
     }
 
-    this.function =
-        Function.Builder.create(scope, "ScanFunction")
-            .description("SentraScan: scans each model uploaded to a watched bucket")
-            .runtime(Runtime.JAVA_21)
-            .architecture(Architecture.ARM_64)
-            .code(Code.fromAsset(jar.toString()))
-            .handler(HANDLER)
-            .memorySize(props.scanMemoryMb())
-            .timeout(props.scanTimeout())
-            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-            .reservedConcurrentExecutions(props.reservedConcurrency())
-            .deadLetterQueue(deadLetterQueue)
-            .tracing(Tracing.ACTIVE)
-            .loggingFormat(LoggingFormat.JSON)
-            .applicationLogLevelV2(ApplicationLogLevel.INFO)
-            .systemLogLevelV2(SystemLogLevel.INFO)
-            .logGroup(logGroup)
-            .role(role)
-            .environment(env)
-            .build();
-    this.alias =
-        Alias.Builder.create(scope, "ScanFunctionAlias")
-            .aliasName(ALIAS)
-            .version(function.getCurrentVersion())
-            .build();
-    // CDK warns that SnapStart needs a published version: the alias above is one, and every
-    // trigger invokes the alias.
-    Annotations.of(function)
-        .acknowledgeWarning(
-            "@aws-cdk/aws-lambda:snapStartRequirePublish",
-            "the current version is published and the triggers invoke its alias");
+    SnapStartJavaFunction parts =
+        new SnapStartJavaFunction(
+            scope,
+            "Scan",
+            props,
+            jar,
+            key,
+            "SentraScan scan-object function",
+            f ->
+                f.description("SentraScan: scans each model uploaded to a watched bucket")
+                    .handler(HANDLER)
+                    .memorySize(props.scanMemoryMb())
+                    .timeout(props.scanTimeout())
+                    .reservedConcurrentExecutions(props.reservedConcurrency())
+                    .deadLetterQueue(deadLetterQueue)
+                    .environment(env),
+            "the triggers invoke");
+    this.logGroup = parts.logGroup();
+    this.role = parts.role();
+    this.function = parts.function();
+    this.alias = parts.alias();
 
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()

@@ -4,6 +4,7 @@ import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Scanner;
 import io.sentrascan.scanner.Source;
+import io.sentrascan.scanner.flatbuffers.FlatBufferReader;
 import java.io.IOException;
 
 /**
@@ -40,7 +41,7 @@ public final class ExecuTorchScanner implements Scanner {
   @Override
   public void scan(Source source, ScanContext context) throws IOException {
     context.setFormat("executorch");
-    PteFlatBuffer fb = new PteFlatBuffer(source);
+    FlatBufferReader fb = new FlatBufferReader(source);
     long segmentBase = -1;
     if (fb.size() >= 32
         && fb.u8(8) == 'e'

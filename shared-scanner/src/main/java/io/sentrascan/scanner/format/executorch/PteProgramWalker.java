@@ -2,6 +2,7 @@ package io.sentrascan.scanner.format.executorch;
 
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Severity;
+import io.sentrascan.scanner.flatbuffers.FlatBufferReader;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -37,13 +38,13 @@ final class PteProgramWalker {
   private static final int PER_RULE = 10;
   private static final long MAX_ITEMS = 5_000_000L;
 
-  private final PteFlatBuffer fb;
+  private final FlatBufferReader fb;
   private final ScanContext context;
   private final long segmentBase;
   private final Map<String, Integer> counts = new TreeMap<>();
   private long items;
 
-  PteProgramWalker(PteFlatBuffer fb, ScanContext context, long segmentBase) {
+  PteProgramWalker(FlatBufferReader fb, ScanContext context, long segmentBase) {
     this.fb = fb;
     this.context = context;
     this.segmentBase = segmentBase;
@@ -51,12 +52,12 @@ final class PteProgramWalker {
 
   void walk() throws IOException {
     try {
-      PteFlatBuffer.Table program = fb.table(fb.deref(0));
+      FlatBufferReader.Table program = fb.table(fb.deref(0));
       context.addProperty("executorch.schema_version", Long.toString(fb.u32Field(program, 0, 0)));
-      long inlineData = fb.vector(program, 3, 4).length();
-      PteFlatBuffer.Vector segments = fb.vector(program, 4, 4);
+      long inlineData = fb.vectorOrEmpty(program, 3, 4).length();
+      FlatBufferReader.Vector segments = fb.vectorOrEmpty(program, 4, 4);
       checkSegments(segments);
-      PteFlatBuffer.Vector plans = fb.vector(program, 1, 4);
+      FlatBufferReader.Vector plans = fb.vectorOrEmpty(program, 1, 4);
       for (long p = 0; p < plans.length(); p++) {
         plan(fb.tableAt(plans, p), p, inlineData, segments.length());
       }
@@ -65,15 +66,15 @@ final class PteProgramWalker {
     }
   }
 
-  private void plan(PteFlatBuffer.Table plan, long index, long inlineData, long segments)
+  private void plan(FlatBufferReader.Table plan, long index, long inlineData, long segments)
       throws IOException {
     String name = fb.string(plan, 0, MAX_TEXT);
     String planName = "plan " + index + (name == null ? "" : " (" + name + ")");
     context.addProperty("executorch.methods", name == null ? "#" + index : name);
-    PteFlatBuffer.Vector operators = fb.vector(plan, 6, 4);
+    FlatBufferReader.Vector operators = fb.vectorOrEmpty(plan, 6, 4);
     for (long i = 0; i < operators.length(); i++) {
       count();
-      PteFlatBuffer.Table op = fb.tableAt(operators, i);
+      FlatBufferReader.Table op = fb.tableAt(operators, i);
       String opName = fb.string(op, 0, MAX_TEXT);
       String overload = fb.string(op, 1, MAX_TEXT);
       String full =
@@ -97,14 +98,14 @@ final class PteProgramWalker {
             full);
       }
     }
-    PteFlatBuffer.Vector delegates = fb.vector(plan, 7, 4);
+    FlatBufferReader.Vector delegates = fb.vectorOrEmpty(plan, 7, 4);
     for (long i = 0; i < delegates.length(); i++) {
       count();
       delegate(fb.tableAt(delegates, i), planName + " delegate " + i, inlineData, segments);
     }
-    PteFlatBuffer.Vector chains = fb.vector(plan, 5, 4);
+    FlatBufferReader.Vector chains = fb.vectorOrEmpty(plan, 5, 4);
     for (long c = 0; c < chains.length(); c++) {
-      PteFlatBuffer.Vector instructions = fb.vector(fb.tableAt(chains, c), 2, 4);
+      FlatBufferReader.Vector instructions = fb.vectorOrEmpty(fb.tableAt(chains, c), 2, 4);
       for (long i = 0; i < instructions.length(); i++) {
         count();
         instruction(
@@ -116,12 +117,13 @@ final class PteProgramWalker {
     }
   }
 
-  private void delegate(PteFlatBuffer.Table delegate, String where, long inlineData, long segments)
+  private void delegate(
+      FlatBufferReader.Table delegate, String where, long inlineData, long segments)
       throws IOException {
     String id = fb.string(delegate, 0, MAX_TEXT);
     String backend = id == null ? "" : id;
     context.addProperty("executorch.backends", backend);
-    PteFlatBuffer.Table processed = fb.tableField(delegate, 1);
+    FlatBufferReader.Table processed = fb.tableField(delegate, 1);
     String data = "no data";
     if (processed != null) {
       int location = fb.u8Field(processed, 0, 0);
@@ -154,13 +156,13 @@ final class PteProgramWalker {
         "backend " + backend);
   }
 
-  private void instruction(PteFlatBuffer.Table instr, String where, long ops, long delegates)
+  private void instruction(FlatBufferReader.Table instr, String where, long ops, long delegates)
       throws IOException {
     int type = fb.u8Field(instr, 0, 0);
     if (type != 1 && type != 2) {
       return;
     }
-    PteFlatBuffer.Table call = fb.tableField(instr, 1);
+    FlatBufferReader.Table call = fb.tableField(instr, 1);
     if (call == null) {
       return;
     }
@@ -181,10 +183,10 @@ final class PteProgramWalker {
     }
   }
 
-  private void checkSegments(PteFlatBuffer.Vector segments) throws IOException {
+  private void checkSegments(FlatBufferReader.Vector segments) throws IOException {
     for (long i = 0; i < segments.length(); i++) {
       count();
-      PteFlatBuffer.Table seg = fb.tableAt(segments, i);
+      FlatBufferReader.Table seg = fb.tableAt(segments, i);
       long offset = fb.u64Field(seg, 0, 0);
       long size = fb.u64Field(seg, 1, 0);
       if (segmentBase < 0) {

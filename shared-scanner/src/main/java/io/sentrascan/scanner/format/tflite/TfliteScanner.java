@@ -5,6 +5,7 @@ import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Scanner;
 import io.sentrascan.scanner.Source;
+import io.sentrascan.scanner.flatbuffers.FlatBufferReader;
 import java.io.IOException;
 
 /**

@@ -1,4 +1,4 @@
-package io.sentrascan.scanner.format.tflite;
+package io.sentrascan.scanner.flatbuffers;
 
 import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.Source;
@@ -6,19 +6,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A bounded flatbuffer reader over a {@link Source}: every offset, vtable and vector is checked
- * against the file size before it is followed, so a hostile offset is a {@link
- * MalformedFileException}, never a read out of bounds or a huge allocation. Vector contents are
- * read element by element on demand; byte vectors (tensor data) are only measured.
+ * A bounded flatbuffer reader over a {@link Source}, shared by the flatbuffer formats (TensorFlow
+ * Lite, ExecuTorch): every offset, vtable and vector is checked against the file size before it is
+ * followed, so a hostile offset is a {@link MalformedFileException}, never a read out of bounds or
+ * a huge allocation. Vector contents are read element by element on demand; byte vectors (tensor
+ * data) are only measured.
  */
-final class FlatBufferReader {
+public final class FlatBufferReader {
   private static final int WINDOW = 4096;
 
   /** A table: its position, its vtable and the sizes the vtable declares. */
-  record Table(long pos, long vtable, int vtableSize, int tableSize) {}
+  public record Table(long pos, long vtable, int vtableSize, int tableSize) {}
 
   /** A vector: where its first element is and how many there are. */
-  record Vector(long start, long length) {}
+  public record Vector(long start, long length) {}
 
   private final Source source;
   private final long size;
@@ -26,12 +27,12 @@ final class FlatBufferReader {
   private long windowStart = -1;
   private int windowLength;
 
-  FlatBufferReader(Source source) {
+  public FlatBufferReader(Source source) {
     this.source = source;
     this.size = source.size();
   }
 
-  long size() {
+  public long size() {
     return size;
   }
 
@@ -56,29 +57,29 @@ final class FlatBufferReader {
     return v;
   }
 
-  int u8(long p) throws IOException {
+  public int u8(long p) throws IOException {
     return (int) bytes(p, 1);
   }
 
-  int u16(long p) throws IOException {
+  public int u16(long p) throws IOException {
     return (int) bytes(p, 2);
   }
 
-  int i32(long p) throws IOException {
+  public int i32(long p) throws IOException {
     return (int) bytes(p, 4);
   }
 
-  long u32(long p) throws IOException {
+  public long u32(long p) throws IOException {
     return bytes(p, 4);
   }
 
   /** An unsigned 64-bit value; values above 2^63 come back negative. */
-  long u64(long p) throws IOException {
+  public long u64(long p) throws IOException {
     return bytes(p, 8);
   }
 
   /** Follows the uoffset stored at {@code p}. */
-  long deref(long p) throws IOException {
+  public long deref(long p) throws IOException {
     long target = p + u32(p);
     if (target >= size) {
       throw new MalformedFileException(
@@ -87,7 +88,7 @@ final class FlatBufferReader {
     return target;
   }
 
-  Table table(long pos) throws IOException {
+  public Table table(long pos) throws IOException {
     long vtable = pos - i32(pos);
     if (vtable < 0 || vtable > size - 4) {
       throw new MalformedFileException(
@@ -107,7 +108,7 @@ final class FlatBufferReader {
   }
 
   /** Position of field {@code index} of the table, or -1 when absent. */
-  long field(Table t, int index) throws IOException {
+  public long field(Table t, int index) throws IOException {
     int slot = 4 + 2 * index;
     if (slot + 2 > t.vtableSize()) {
       return -1;
@@ -123,29 +124,29 @@ final class FlatBufferReader {
     return t.pos() + offset;
   }
 
-  long u32Field(Table t, int index, long absent) throws IOException {
+  public long u32Field(Table t, int index, long absent) throws IOException {
     long p = field(t, index);
     return p < 0 ? absent : u32(p);
   }
 
-  int i32Field(Table t, int index, int absent) throws IOException {
+  public int i32Field(Table t, int index, int absent) throws IOException {
     long p = field(t, index);
     return p < 0 ? absent : i32(p);
   }
 
-  int i8Field(Table t, int index, int absent) throws IOException {
+  public int i8Field(Table t, int index, int absent) throws IOException {
     long p = field(t, index);
     return p < 0 ? absent : (byte) u8(p);
   }
 
-  long u64Field(Table t, int index, long absent) throws IOException {
+  public long u64Field(Table t, int index, long absent) throws IOException {
     long p = field(t, index);
     return p < 0 ? absent : u64(p);
   }
 
   /** The vector that field {@code index} refers to, or null when absent. */
   @org.jspecify.annotations.Nullable
-  Vector vector(Table t, int index, int elementSize) throws IOException {
+  public Vector vector(Table t, int index, int elementSize) throws IOException {
     long p = field(t, index);
     if (p < 0) {
       return null;
@@ -166,14 +167,32 @@ final class FlatBufferReader {
     return new Vector(start + 4, length);
   }
 
+  public int u8Field(Table t, int index, int absent) throws IOException {
+    long p = field(t, index);
+    return p < 0 ? absent : u8(p);
+  }
+
+  /** The sub-table that field {@code index} refers to, or null when absent. */
+  @org.jspecify.annotations.Nullable
+  public Table tableField(Table t, int index) throws IOException {
+    long p = field(t, index);
+    return p < 0 ? null : table(deref(p));
+  }
+
+  /** Like {@link #vector}, but an absent field is an empty vector. */
+  public Vector vectorOrEmpty(Table t, int index, int elementSize) throws IOException {
+    Vector v = vector(t, index, elementSize);
+    return v == null ? new Vector(0, 0) : v;
+  }
+
   /** The table that element {@code i} of a vector of tables refers to. */
-  Table tableAt(Vector v, long i) throws IOException {
+  public Table tableAt(Vector v, long i) throws IOException {
     return table(deref(v.start() + 4 * i));
   }
 
   /** The string field {@code index}, cut to {@code max} bytes, or null when absent. */
   @org.jspecify.annotations.Nullable
-  String string(Table t, int index, int max) throws IOException {
+  public String string(Table t, int index, int max) throws IOException {
     Vector v = vector(t, index, 1);
     if (v == null) {
       return null;

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -15,6 +16,7 @@ import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.IQueue;
+import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 import software.constructs.Construct;
 
 /**
@@ -33,8 +35,9 @@ import software.constructs.Construct;
  *
  * <p>The {@link QueryApi} serves the records, reports and ML-BOMs ({@link #getApiUrl()}).
  *
- * <p>Not built yet (issue 4): the large-model workflow (a Step Functions Distributed Map). The SBOM
- * bucket exists for the ML-BOMs the function will write; it has no writer yet.
+ * <p>Objects over the scan function's size limit go to the {@link LargeModelWorkflow} (a Step
+ * Functions Distributed Map over {@link LargeModelFunctions}), which writes the same record,
+ * report, ML-BOM, tags and event; its failures alarm on the same topic.
  */
 public final class ModelScanPipeline extends Construct {
   private final Key key;
@@ -48,6 +51,8 @@ public final class ModelScanPipeline extends Construct {
   private final PipelineAlarms alarms;
   private final @Nullable NotifierFunction notifier;
   private final QueryApi queryApi;
+  private final LargeModelFunctions largeModelFunctions;
+  private final LargeModelWorkflow largeModel;
   private final List<IBucket> watched = new ArrayList<>();
 
   public ModelScanPipeline(Construct scope, String id) {
@@ -58,13 +63,6 @@ public final class ModelScanPipeline extends Construct {
     super(scope, id);
     // Access logs are delivered under a bucket policy, not the LogDeliveryWrite ACL: ACLs stay off.
     getNode().setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
-    if (props.failOn() != FailOn.HIGH) {
-      throw new IllegalArgumentException(
-          "failOn="
-              + props.failOn().name().toLowerCase(java.util.Locale.ROOT)
-              + " cannot be applied yet: the scan function has no threshold setting and fails at"
-              + " high (leave failOn unset or set it to high)");
-    }
     Path jar =
         props.functionsJar() == null
             ? FunctionsJar.locate()
@@ -81,11 +79,20 @@ public final class ModelScanPipeline extends Construct {
             .build();
     this.scan = new ScanFunction(this, props, jar, key, resultsBucket, sbomBucket, table, eventBus);
     this.alarms = new PipelineAlarms(this, key, scan);
+    this.largeModelFunctions =
+        new LargeModelFunctions(this, props, jar, key, resultsBucket, sbomBucket, table, eventBus);
+    this.largeModel = new LargeModelWorkflow(this, props, key, resultsBucket, largeModelFunctions);
+    PipelineBuckets.expireWork(resultsBucket, LargeModelFunctions.WORK_PREFIX);
+    scan.handOffTo(largeModel);
+    alarms.workflowFailures(this, largeModel.stateMachine());
 
     if (props.createSourceBucket()) {
       Bucket source = buckets.source("SourceBucket");
       if (props.quarantine()) {
-        PipelineBuckets.quarantine(source, scan.role());
+        List<IRole> readers = new ArrayList<>();
+        readers.add(scan.role());
+        readers.addAll(largeModelFunctions.readers());
+        PipelineBuckets.quarantine(source, readers);
       }
       addSourceBucket(source);
       this.sourceBucket = source;
@@ -97,6 +104,11 @@ public final class ModelScanPipeline extends Construct {
     if (slackSecret != null) {
       this.notifier = new NotifierFunction(this, props, jar, key, eventBus, slackSecret);
       alarms.notifierErrors(this, notifier);
+      alarms.deadLetterDepth(
+          this,
+          "NotifierDeadLetters",
+          "Failed-scan events the Slack notifier could not deliver are waiting for replay",
+          notifier.deadLetterQueue());
     } else {
       this.notifier = null;
     }
@@ -109,6 +121,10 @@ public final class ModelScanPipeline extends Construct {
     output("AlarmTopicArn", alarms.topic().getTopicArn(), "Subscribe to receive alarms");
     output("DeadLetterQueueUrl", scan.deadLetterQueue().getQueueUrl(), "Failed events to replay");
     output("QueryApiUrl", queryApi.api().getUrl(), "Query API (stage " + QueryApi.STAGE + ")");
+    output(
+        "LargeModelStateMachineArn",
+        largeModel.stateMachine().getStateMachineArn(),
+        "Large-model workflow (objects over the scan function's size limit)");
     if (notifier != null) {
       output(
           "NotifierFunctionAliasArn",
@@ -123,12 +139,13 @@ public final class ModelScanPipeline extends Construct {
 
   /**
    * Watches one more bucket, such as a team's existing one: objects created in it are scanned, and
-   * the scan function may read and tag them (and decrypt them, when the bucket was imported with
-   * its KMS key). CDK cannot add a policy to an imported bucket, so quarantine does not apply to
-   * it.
+   * the scan function and the large-model functions may read and tag them (and decrypt them, when
+   * the bucket was imported with its KMS key). CDK cannot add a policy to an imported bucket, so
+   * quarantine does not apply to it.
    */
   public void addSourceBucket(IBucket bucket) {
     scan.grantSource(bucket);
+    largeModelFunctions.grantSource(bucket);
     bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(scan.alias()));
     watched.add(bucket);
     NagSuppressionsForPipeline.notificationsHandler(this);
@@ -205,5 +222,18 @@ public final class ModelScanPipeline extends Construct {
 
   ScanFunction scanFunction() {
     return scan;
+  }
+
+  /** The large-model state machine (Distributed Map); the scan function starts it. */
+  public IStateMachine getLargeModelStateMachine() {
+    return largeModel.stateMachine();
+  }
+
+  LargeModelWorkflow largeModelWorkflow() {
+    return largeModel;
+  }
+
+  LargeModelFunctions largeModelFunctions() {
+    return largeModelFunctions;
   }
 }

@@ -11,8 +11,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * Options of a {@link ModelScanPipeline}. Every option has a default, so {@code
  * ModelScanPipelineProps.builder().build()} is a complete pipeline.
  *
- * <p>{@link #slackWebhookSecretArn()} turns on the Slack notifier. Extension points for what is not
- * built yet: the query API and the large-model workflow will each add their own options here.
+ * <p>{@link #slackWebhookSecretArn()} turns on the Slack notifier; {@link #apiAuthorization()} and
+ * the API limits shape the query API; {@link #hashShardBytes()} tunes the large-model workflow.
  */
 public final class ModelScanPipelineProps {
   /** Memory of the scan function: see {@link Builder#scanMemoryMb(int)}. */
@@ -43,6 +43,7 @@ public final class ModelScanPipelineProps {
   private final FailOn failOn;
   private final @Nullable String slackWebhookSecretArn;
   private final @Nullable Path functionsJar;
+  private final @Nullable Long hashShardBytes;
   private final ApiAuthorization apiAuthorization;
   private final double apiRateLimit;
   private final int apiBurstLimit;
@@ -68,6 +69,7 @@ public final class ModelScanPipelineProps {
     this.failOn = b.failOn;
     this.slackWebhookSecretArn = b.slackWebhookSecretArn;
     this.functionsJar = b.functionsJar;
+    this.hashShardBytes = b.hashShardBytes;
     this.apiAuthorization = b.apiAuthorization;
     this.apiRateLimit = b.apiRateLimit;
     this.apiBurstLimit = b.apiBurstLimit;
@@ -145,6 +147,10 @@ public final class ModelScanPipelineProps {
     return functionsJar;
   }
 
+  public @Nullable Long hashShardBytes() {
+    return hashShardBytes;
+  }
+
   /** Builds {@link ModelScanPipelineProps}; each setter documents its default. */
   public static final class Builder {
     private boolean createSourceBucket = true;
@@ -161,6 +167,7 @@ public final class ModelScanPipelineProps {
     private FailOn failOn = FailOn.HIGH;
     private @Nullable String slackWebhookSecretArn;
     private @Nullable Path functionsJar;
+    private @Nullable Long hashShardBytes;
     private ApiAuthorization apiAuthorization = ApiAuthorization.IAM;
     private double apiRateLimit = DEFAULT_API_RATE_LIMIT;
     private int apiBurstLimit = DEFAULT_API_BURST_LIMIT;
@@ -229,10 +236,14 @@ public final class ModelScanPipelineProps {
 
     /**
      * Memory of the scan function in MB (default {@value
-     * ModelScanPipelineProps#DEFAULT_SCAN_MEMORY_MB}). The function reads objects by ranged GETs
-     * with a bounded cache and is meant to scan a 1 GB model in 512 MB; 1024 MB doubles that
-     * headroom and buys the CPU share (Lambda's CPU grows with memory) that hashing and unpickling
-     * need. To be re-sized from the benchmarks.
+     * ModelScanPipelineProps#DEFAULT_SCAN_MEMORY_MB}). Sized from docs/benchmarks.md: the scanner
+     * peaked at 73 MB RSS for a 1 GB PyTorch zip (0.7 s of scan time, the SHA-256 pass at about 1.4
+     * GB/s on one core) and at 214 MB for the worst input measured (a SavedModel of a million
+     * nodes), all under {@code -Xmx256m}; memory does not grow with the object's size. 512 MB would
+     * hold that; 1024 MB keeps 4x headroom over the worst case and buys CPU, which Lambda gives in
+     * proportion to memory (1769 MB is one vCPU, so 1024 MB is about 0.58): the hash pass over an
+     * object up to the 5 GiB hand-off size is CPU-bound, and time is billed per GB-second, so a
+     * CPU-bound scan costs about the same at either size but finishes sooner at 1024.
      */
     @CanIgnoreReturnValue
     public Builder scanMemoryMb(int value) {
@@ -244,9 +255,12 @@ public final class ModelScanPipelineProps {
     }
 
     /**
-     * Timeout of the scan function (default 5 minutes): an object up to the function's 5 GiB size
-     * limit is one hash pass plus the archive's entries read by range; the large-model workflow
-     * will take what does not fit. At most 15 minutes (Lambda's limit).
+     * Timeout of the scan function (default 5 minutes). An object up to the function's size limit
+     * (5 GiB; larger ones go to the large-model workflow) is one read with every digest computed in
+     * it: SHA-256 alone, measured at 1.4 GB/s on one core and scaled to 0.58 vCPU, is about 7 s for
+     * 5 GiB, and the SHA-512, SHA-1 and MD5 of the same read cost a few times that; the S3 read
+     * itself is the other bound. Not measured on Lambda yet: 5 minutes is several times the
+     * estimate. At most 15 minutes (Lambda's limit).
      */
     @CanIgnoreReturnValue
     public Builder scanTimeout(Duration value) {
@@ -318,9 +332,9 @@ public final class ModelScanPipelineProps {
     }
 
     /**
-     * Lowest severity that fails a scan (default {@link FailOn#HIGH}, the scanner's default). The
-     * scan function has no setting for it yet, so the pipeline refuses any other value rather than
-     * deploy a threshold that would be ignored.
+     * Lowest severity that fails a scan (default {@link FailOn#HIGH}, the scanner's default).
+     * Passed to the scan and large-model functions as {@code FAIL_ON} (lower case: {@code critical}
+     * ... {@code info}).
      */
     @CanIgnoreReturnValue
     public Builder failOn(FailOn value) {
@@ -346,6 +360,19 @@ public final class ModelScanPipelineProps {
     @CanIgnoreReturnValue
     public Builder functionsJar(@Nullable Path value) {
       this.functionsJar = value;
+      return this;
+    }
+
+    /**
+     * {@code HASH_SHARD_BYTES} of the large-model functions (default unset: the functions' own 1
+     * GiB): the size of the byte ranges a big file is hashed in, one chunk each.
+     */
+    @CanIgnoreReturnValue
+    public Builder hashShardBytes(@Nullable Long value) {
+      if (value != null && value < 1024 * 1024) {
+        throw new IllegalArgumentException("hashShardBytes must be >= 1 MiB, got " + value);
+      }
+      this.hashShardBytes = value;
       return this;
     }
 

@@ -68,6 +68,7 @@ final class NagSuppressionsForPipeline {
                 List.of())),
         false);
     queryApi(pipeline.queryApi());
+    largeModel(pipeline.largeModelFunctions(), pipeline.largeModelWorkflow());
     NotifierFunction notifier = pipeline.notifierFunction();
     if (notifier != null) {
       notifier(notifier);
@@ -102,9 +103,10 @@ final class NagSuppressionsForPipeline {
         List.of(
             suppress(
                 "AwsSolutions-SMG4",
-                "The page-token HMAC key reaches the function at deploy time (a dynamic"
-                    + " reference); rotating it only invalidates outstanding page tokens and is"
-                    + " done by redeploying after a new value, not by a rotation Lambda.",
+                "The page-token HMAC key is read by the function on its first request and"
+                    + " cached; rotating it only invalidates outstanding page tokens, so it is"
+                    + " done by putting a new value (taken up as functions start), not by a"
+                    + " rotation Lambda.",
                 List.of())),
         false);
     List<NagPackSuppression> apiFindings = new java.util.ArrayList<>();
@@ -135,6 +137,88 @@ final class NagSuppressionsForPipeline {
               List.of()));
     }
     NagSuppressions.addResourceSuppressions(api.api(), apiFindings, true);
+  }
+
+  /** The large-model workflow's findings: its three functions and the state machine. */
+  static void largeModel(LargeModelFunctions functions, LargeModelWorkflow workflow) {
+    String xrayAndKms =
+        " X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions"
+            + " (AWS requires Resource *). CDK's KMS grant for the pipeline key uses the"
+            + " GenerateDataKey*/ReEncrypt* action families; their resource is the one key.";
+    NagSuppressions.addResourceSuppressions(
+        functions.plan().role(),
+        List.of(
+            suppress(
+                "AwsSolutions-IAM5",
+                "Plan lists a watched bucket (ListBucket on the bucket itself) and reads its"
+                    + " objects' headers (GetObject/GetObjectVersion need object ARNs: each"
+                    + " watched bucket's /*); it writes only large-scans/* in the results bucket."
+                    + xrayAndKms,
+                List.of(
+                    regex("/^Resource::.*\\/\\*$/g"),
+                    "Resource::*",
+                    "Action::kms:GenerateDataKey*",
+                    "Action::kms:ReEncrypt*"))),
+        true);
+    NagSuppressions.addResourceSuppressions(
+        functions.chunk().role(),
+        List.of(
+            suppress(
+                "AwsSolutions-IAM5",
+                "A chunk reads byte ranges of watched objects (GetObject/GetObjectVersion need"
+                    + " object ARNs: each watched bucket's /*) and writes its partial result"
+                    + " under large-scans/* only."
+                    + xrayAndKms,
+                List.of(
+                    regex("/^Resource::.*\\/\\*$/g"),
+                    "Resource::*",
+                    "Action::kms:GenerateDataKey*",
+                    "Action::kms:ReEncrypt*"))),
+        true);
+    NagSuppressions.addResourceSuppressions(
+        functions.aggregate().role(),
+        List.of(
+            suppress(
+                "AwsSolutions-IAM5",
+                "Aggregate reads large-scans/* (plan and partials), writes reports/* and sboms/*"
+                    + " as the scan function does, and tags watched objects (the tagging actions"
+                    + " need object ARNs: each watched bucket's /*)."
+                    + xrayAndKms,
+                List.of(
+                    regex("/^Resource::.*\\/\\*$/g"),
+                    "Resource::*",
+                    "Action::kms:GenerateDataKey*",
+                    "Action::kms:ReEncrypt*"))),
+        true);
+    for (SnapStartJavaFunction f :
+        List.of(functions.plan(), functions.chunk(), functions.aggregate())) {
+      NagSuppressions.addResourceSuppressions(
+          f.function(),
+          List.of(
+              suppress(
+                  "AwsSolutions-L1",
+                  "Java 21 is the runtime issue 4 chose for every function (SnapStart priming is"
+                      + " tested on it); moving to Java 25 is a separate, benchmarked change.",
+                  List.of())),
+          false);
+    }
+    NagSuppressions.addResourceSuppressions(
+        workflow.stateMachine(),
+        List.of(
+            suppress(
+                "AwsSolutions-IAM5",
+                "(1) The Distributed Map starts child executions of this state machine and"
+                    + " describes, stops and redrives them: CDK scopes those to this state"
+                    + " machine's executions (execution:<name>:* and <name>/*:*), whose ids are"
+                    + " only known at run time. (2) The item reader reads the JSONL plan under"
+                    + " large-scans/* in the results bucket, nothing else. (3) Vended log delivery"
+                    + " (logs:CreateLogDelivery and friends) and X-Ray support no resource-level"
+                    + " permissions: AWS requires Resource *.",
+                List.of(
+                    regex("/^Resource::.*:execution:.*:\\*$/g"),
+                    regex("/^Resource::.*\\/large-scans\\/\\*$/g"),
+                    "Resource::*"))),
+        true);
   }
 
   /** The Slack notifier's findings, when it exists. */

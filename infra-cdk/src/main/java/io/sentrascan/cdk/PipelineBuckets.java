@@ -77,6 +77,24 @@ final class PipelineBuckets {
                 .build()));
   }
 
+  /**
+   * The large-model workflow's plans and partial results, under {@code prefix} in the results
+   * bucket, are only needed while a scan runs (minutes to hours): they expire after {@value
+   * #WORK_DAYS} days, which leaves time to look at a failed run.
+   */
+  static void expireWork(Bucket results, String prefix) {
+    results.addLifecycleRule(
+        LifecycleRule.builder()
+            .id("expire-large-scan-work")
+            .prefix(prefix)
+            .expiration(Duration.days(WORK_DAYS))
+            .noncurrentVersionExpiration(Duration.days(1))
+            .build());
+  }
+
+  /** Days the large-model workflow's plans and partial results are kept. */
+  static final int WORK_DAYS = 7;
+
   /** A bucket of reports or SBOMs: they expire after {@code retentionDays}. */
   Bucket reports(String id, int retentionDays) {
     return hardened(
@@ -110,9 +128,9 @@ final class PipelineBuckets {
   /**
    * Quarantine, as cdk-serverless-clamscan does it: deny reading any object version that is not
    * tagged {@value #VERDICT_TAG}{@code =PASS} (so also one not scanned yet) to every principal but
-   * the scanner's role.
+   * the roles that scan it (the scan function, and the large-model plan and chunk functions).
    */
-  static void quarantine(Bucket bucket, IRole scanner) {
+  static void quarantine(Bucket bucket, List<IRole> scanners) {
     bucket.addToResourcePolicy(
         PolicyStatement.Builder.create()
             .sid("QuarantineUntilScannedPass")
@@ -125,7 +143,7 @@ final class PipelineBuckets {
                     "StringNotEquals",
                     Map.of("s3:ExistingObjectTag/" + VERDICT_TAG, "PASS"),
                     "ArnNotEquals",
-                    Map.of("aws:PrincipalArn", scanner.getRoleArn())))
+                    Map.of("aws:PrincipalArn", scanners.stream().map(IRole::getRoleArn).toList())))
             .build());
   }
 }

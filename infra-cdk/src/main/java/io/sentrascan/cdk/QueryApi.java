@@ -44,9 +44,10 @@ import software.constructs.Construct;
  * stage throttling, JSON access logs and X-Ray. The function's role reads the table and its indexes
  * (GetItem and Query only) and the reports and ML-BOMs under their prefixes.
  *
- * <p>The page-token HMAC key is generated into a Secrets Manager secret and given to the function
- * as {@code PAGE_TOKEN_KEY} through a CloudFormation dynamic reference: the template holds only the
- * reference, never the key. The handler reads a plain variable, so the role needs no secret read.
+ * <p>The page-token HMAC key is generated into a Secrets Manager secret; the function gets the
+ * secret's ARN as {@code PAGE_TOKEN_SECRET_ARN} and reads the value itself on the first request
+ * that needs it, so the key is neither visible in the function's configuration nor frozen into the
+ * SnapStart snapshot. The role may {@code secretsmanager:GetSecretValue} that one secret.
  */
 final class QueryApi {
   static final String HANDLER = "io.sentrascan.functions.api.QueryApiHandler::handleRequest";
@@ -83,7 +84,7 @@ final class QueryApi {
     env.put("TABLE_NAME", table.getTableName());
     env.put("RESULTS_BUCKET", results.getBucketName());
     env.put("SBOM_BUCKET", sboms.getBucketName());
-    env.put("PAGE_TOKEN_KEY", pageTokenKey.getSecretValue().unsafeUnwrap());
+    env.put("PAGE_TOKEN_SECRET_ARN", pageTokenKey.getSecretArn());
     SnapStartJavaFunction parts =
         new SnapStartJavaFunction(
             scope,
@@ -117,6 +118,13 @@ final class QueryApi {
                     results.arnForObjects(ScanFunction.REPORTS_PREFIX + "*"),
                     sboms.arnForObjects(ScanFunction.SBOMS_PREFIX + "*")))
             .build());
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadPageTokenKey")
+            .actions(List.of("secretsmanager:GetSecretValue"))
+            .resources(List.of(pageTokenKey.getSecretArn()))
+            .build());
+    // Decrypts the reports, the ML-BOMs and the secret (all under the pipeline key).
     key.grantDecrypt(role);
 
     this.accessLogs =

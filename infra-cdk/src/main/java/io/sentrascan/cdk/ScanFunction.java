@@ -81,6 +81,7 @@ final class ScanFunction {
     env.put("SBOM_BUCKET", sboms.getBucketName());
     env.put("TABLE_NAME", table.getTableName());
     env.put("EVENT_BUS_NAME", bus.getEventBusName());
+    env.put("FAIL_ON", props.failOn().contextValue());
     if (props.reportInlineMaxBytes() != null) {
       env.put("REPORT_INLINE_MAX_BYTES", String.valueOf(props.reportInlineMaxBytes()));
     }
@@ -140,6 +141,16 @@ final class ScanFunction {
     if (bucketKey != null && !bucketKey.equals(key)) {
       bucketKey.grantDecrypt(role);
     }
+  }
+
+  /**
+   * Objects over the function's size limit go to the large-model workflow: the function gets its
+   * ARN as {@code LARGE_MODEL_STATE_MACHINE_ARN} and may start executions of it, and only of it.
+   */
+  void handOffTo(LargeModelWorkflow workflow) {
+    function.addEnvironment(
+        "LARGE_MODEL_STATE_MACHINE_ARN", workflow.stateMachine().getStateMachineArn());
+    workflow.grantStart(role);
   }
 
   IRole role() {

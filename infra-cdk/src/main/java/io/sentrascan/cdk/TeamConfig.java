@@ -10,20 +10,28 @@ import org.jspecify.annotations.Nullable;
  * letters, digits and hyphens, at most 32, starting with a letter; it names the stack {@code
  * SentraScan-<team>}), {@code -c failOn=high} (optional, default high), {@code -c
  * slackSecretArn=arn:aws:secretsmanager:...} (optional), {@code -c quarantine=true} (optional,
- * default false) and {@code -c reservedConcurrency=10} (optional, default none).
+ * default false), {@code -c reservedConcurrency=10} (optional, default none), {@code -c
+ * apiAuthorization=iam|apikey} (optional, default iam), {@code -c apiRateLimit=10} and {@code -c
+ * apiBurstLimit=20} (optional: the query API stage's requests per second and burst).
  *
  * @param team the team's name
  * @param failOn lowest severity that fails a scan
  * @param slackSecretArn Secrets Manager secret of the Slack webhook, or null
  * @param quarantine whether the watched bucket denies reading objects not tagged PASS
  * @param reservedConcurrency reserved concurrency of the scan function, or null
+ * @param apiAuthorization how callers of the query API authenticate
+ * @param apiRateLimit steady requests per second of the query API stage
+ * @param apiBurstLimit burst of the query API stage
  */
 public record TeamConfig(
     String team,
     FailOn failOn,
     @Nullable String slackSecretArn,
     boolean quarantine,
-    @Nullable Integer reservedConcurrency) {
+    @Nullable Integer reservedConcurrency,
+    ApiAuthorization apiAuthorization,
+    double apiRateLimit,
+    int apiBurstLimit) {
   private static final Pattern TEAM = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   private static final Pattern SECRET_ARN =
       Pattern.compile(
@@ -32,6 +40,20 @@ public record TeamConfig(
   public TeamConfig {
     Objects.requireNonNull(team, "team");
     Objects.requireNonNull(failOn, "failOn");
+    Objects.requireNonNull(apiAuthorization, "apiAuthorization");
+  }
+
+  /** The defaults for {@code team}: what {@code -c team=<team>} alone gives. */
+  public static TeamConfig defaults(String team) {
+    return new TeamConfig(
+        team,
+        FailOn.HIGH,
+        null,
+        false,
+        null,
+        ApiAuthorization.IAM,
+        ModelScanPipelineProps.DEFAULT_API_RATE_LIMIT,
+        ModelScanPipelineProps.DEFAULT_API_BURST_LIMIT);
   }
 
   /** The stack's name. */
@@ -68,26 +90,48 @@ public record TeamConfig(
       throw new IllegalArgumentException(
           "context quarantine='" + quarantine + "': expected true or false");
     }
-    String reserved = text(context, "reservedConcurrency");
-    Integer reservedConcurrency = null;
-    if (reserved != null) {
-      try {
-        reservedConcurrency = Integer.valueOf(reserved);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "context reservedConcurrency='" + reserved + "': expected a whole number", e);
-      }
-      if (reservedConcurrency < 1) {
-        throw new IllegalArgumentException(
-            "context reservedConcurrency='" + reserved + "': expected at least 1");
-      }
-    }
+    Integer reservedConcurrency = wholeNumber(context, "reservedConcurrency", 1, Integer.MAX_VALUE);
+    String auth = text(context, "apiAuthorization");
+    Integer rate = wholeNumber(context, "apiRateLimit", 1, 10_000);
+    Integer burst = wholeNumber(context, "apiBurstLimit", 0, 5_000);
     return new TeamConfig(
         team,
         failOn == null ? FailOn.HIGH : FailOn.parse(failOn),
         slack,
         Boolean.parseBoolean(quarantine),
-        reservedConcurrency);
+        reservedConcurrency,
+        auth == null ? ApiAuthorization.IAM : ApiAuthorization.parse(auth),
+        rate == null ? ModelScanPipelineProps.DEFAULT_API_RATE_LIMIT : rate,
+        burst == null ? ModelScanPipelineProps.DEFAULT_API_BURST_LIMIT : burst);
+  }
+
+  /**
+   * A whole number in [min, max], or null when the key is absent. The API limits stop at API
+   * Gateway's default account quota (10,000 requests per second, burst 5,000): a stage cannot serve
+   * more than its account.
+   */
+  private static @Nullable Integer wholeNumber(
+      Function<String, @Nullable Object> context, String key, int min, int max) {
+    String text = text(context, key);
+    if (text == null) {
+      return null;
+    }
+    int value;
+    try {
+      value = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "context " + key + "='" + text + "': expected a whole number", e);
+    }
+    if (value < min) {
+      throw new IllegalArgumentException(
+          "context " + key + "='" + text + "': expected at least " + min);
+    }
+    if (value > max) {
+      throw new IllegalArgumentException(
+          "context " + key + "='" + text + "': expected at most " + max);
+    }
+    return value;
   }
 
   private static @Nullable String text(Function<String, @Nullable Object> context, String key) {

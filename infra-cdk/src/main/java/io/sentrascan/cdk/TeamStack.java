@@ -22,6 +22,9 @@ public final class TeamStack extends Stack {
                 .slackWebhookSecretArn(config.slackSecretArn())
                 .quarantine(config.quarantine())
                 .reservedConcurrency(config.reservedConcurrency())
+                .apiAuthorization(config.apiAuthorization())
+                .apiRateLimit(config.apiRateLimit())
+                .apiBurstLimit(config.apiBurstLimit())
                 .build());
     Tags.of(this).add("sentrascan:team", config.team());
   }

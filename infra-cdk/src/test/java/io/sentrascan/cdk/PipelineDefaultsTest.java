@@ -30,14 +30,18 @@ class PipelineDefaultsTest {
             Match.absent(),
             "MemorySize",
             ModelScanPipelineProps.DEFAULT_SCAN_MEMORY_MB));
-    // Without a webhook secret there is no notifier: one function, no rule, nothing reads secrets.
+    // Without a webhook secret there is no notifier: no rule, no notifier function, and the only
+    // secret read is the query function's page-token key.
     assertThat(pipeline.getNotifierFunctionAlias()).isNull();
-    // The scan and query functions and CDK's notifications handler.
-    template.resourceCountIs("AWS::Lambda::Function", 3);
+    // The scan and query functions, the three large-model functions, CDK's notifications handler.
+    template.resourceCountIs("AWS::Lambda::Function", 6);
     template.resourceCountIs("AWS::Events::Rule", 0);
-    assertThat(template.toJSON().toString())
-        .doesNotContain(NotifierFunction.HANDLER)
-        .doesNotContain("secretsmanager:GetSecretValue");
+    template.resourceCountIs("AWS::SQS::Queue", 1);
+    assertThat(template.toJSON().toString()).doesNotContain(NotifierFunction.HANDLER);
+    String json = template.toJSON().toString();
+    assertThat(json.split("secretsmanager:GetSecretValue", -1)).hasSize(2);
+    // Scan errors, its dead letters, large-model workflow failures.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 3);
     // The API takes no API key unless asked: IAM authorization, no usage plan.
     template.resourceCountIs("AWS::ApiGateway::UsagePlan", 0);
     template.resourceCountIs("AWS::ApiGateway::ApiKey", 0);

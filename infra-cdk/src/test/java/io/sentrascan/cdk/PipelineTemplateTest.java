@@ -64,7 +64,16 @@ class PipelineTemplateTest {
             ((Map<String, Object>) Synthesized.properties(scanFunctionId()).get("Environment"))
                 .get("Variables");
     assertThat(env)
-        .containsOnlyKeys("RESULTS_BUCKET", "SBOM_BUCKET", "TABLE_NAME", "EVENT_BUS_NAME");
+        .containsOnlyKeys(
+            "RESULTS_BUCKET",
+            "SBOM_BUCKET",
+            "TABLE_NAME",
+            "EVENT_BUS_NAME",
+            "FAIL_ON",
+            "LARGE_MODEL_STATE_MACHINE_ARN");
+    assertThat(env.get("FAIL_ON")).isEqualTo("high");
+    assertThat(env.get("LARGE_MODEL_STATE_MACHINE_ARN"))
+        .isEqualTo(Map.of("Ref", onlyId("AWS::StepFunctions::StateMachine")));
     assertThat(env.get("TABLE_NAME")).isEqualTo(Map.of("Ref", onlyId("AWS::DynamoDB::Table")));
     assertThat(env.get("EVENT_BUS_NAME")).isEqualTo(Map.of("Ref", onlyId("AWS::Events::EventBus")));
   }
@@ -197,7 +206,7 @@ class PipelineTemplateTest {
   }
 
   @Test
-  void quarantineDeniesReadingAnythingNotTaggedPassExceptToTheScanner() {
+  void quarantineDeniesReadingAnythingNotTaggedPassExceptToTheScanners() {
     List<Map<String, Object>> quarantine = new ArrayList<>();
     for (String id : Synthesized.ids("AWS::S3::BucketPolicy")) {
       for (Map<String, Object> s : statements(Synthesized.properties(id))) {
@@ -217,7 +226,22 @@ class PipelineTemplateTest {
                 "StringNotEquals",
                 Map.of("s3:ExistingObjectTag/sentrascan:verdict", "PASS"),
                 "ArnNotEquals",
-                Map.of("aws:PrincipalArn", Map.of("Fn::GetAtt", List.of(scanRoleId(), "Arn")))));
+                Map.of(
+                    "aws:PrincipalArn",
+                    List.of(
+                        Map.of("Fn::GetAtt", List.of(scanRoleId(), "Arn")),
+                        Map.of(
+                            "Fn::GetAtt",
+                            List.of(
+                                LargeModelTemplateTest.roleId(
+                                    "SentraScan large-model plan function"),
+                                "Arn")),
+                        Map.of(
+                            "Fn::GetAtt",
+                            List.of(
+                                LargeModelTemplateTest.roleId(
+                                    "SentraScan large-model chunk function"),
+                                "Arn"))))));
   }
 
   @Test
@@ -256,19 +280,53 @@ class PipelineTemplateTest {
   @Test
   void alarmsOnFunctionErrorsAndDeadLettersNotifyTheTopic() {
     String topic = onlyId("AWS::SNS::Topic");
-    TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", 3); // scan errors, DLQ, notifier errors
-    for (String metric : List.of("Errors", "ApproximateNumberOfMessagesVisible")) {
+    // Scan errors and dead letters, notifier errors and dead letters, workflow failures.
+    TEMPLATE.resourceCountIs("AWS::CloudWatch::Alarm", 5);
+    TEMPLATE.allResourcesProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "Threshold",
+            1,
+            "ComparisonOperator",
+            "GreaterThanOrEqualToThreshold",
+            "AlarmActions",
+            List.of(Map.of("Ref", topic))));
+    for (String fn : List.of(ScanFunction.HANDLER, NotifierFunction.HANDLER)) {
       TEMPLATE.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
           Map.of(
               "MetricName",
-              metric,
-              "Threshold",
-              1,
-              "ComparisonOperator",
-              "GreaterThanOrEqualToThreshold",
-              "AlarmActions",
-              List.of(Map.of("Ref", topic))));
+              "Errors",
+              "Dimensions",
+              Match.arrayWith(
+                  List.of(
+                      Map.of(
+                          "Name",
+                          "FunctionName",
+                          "Value",
+                          Map.of(
+                              "Ref",
+                              Synthesized.only(
+                                  "AWS::Lambda::Function", Map.of("Handler", fn))))))));
+    }
+    // Every dead-letter queue has a depth alarm.
+    List<String> queues = Synthesized.ids("AWS::SQS::Queue");
+    assertThat(queues).hasSize(2);
+    for (String queue : queues) {
+      TEMPLATE.hasResourceProperties(
+          "AWS::CloudWatch::Alarm",
+          Map.of(
+              "MetricName",
+              "ApproximateNumberOfMessagesVisible",
+              "Statistic",
+              "Maximum",
+              "Dimensions",
+              List.of(
+                  Map.of(
+                      "Name",
+                      "QueueName",
+                      "Value",
+                      Map.of("Fn::GetAtt", List.of(queue, "QueueName"))))));
     }
   }
 
@@ -284,7 +342,10 @@ class PipelineTemplateTest {
             "EventBusName",
             "ScanFunctionAliasArn",
             "AlarmTopicArn",
-            "DeadLetterQueueUrl")) {
+            "DeadLetterQueueUrl",
+            "QueryApiUrl",
+            "LargeModelStateMachineArn",
+            "NotifierFunctionAliasArn")) {
       assertThat(outputs.keySet()).anyMatch(id -> id.contains(name));
     }
     ModelScanPipeline pipeline = Synthesized.STACK.getPipeline();

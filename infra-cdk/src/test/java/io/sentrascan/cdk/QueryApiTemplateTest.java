@@ -117,7 +117,7 @@ class QueryApiTemplateTest {
   }
 
   @Test
-  void pageTokenKeyIsASecretReferencedNeverALiteral() {
+  void pageTokenKeyIsASecretTheFunctionReadsItselfNeverAValueInTheConfiguration() {
     String secret = onlyId("AWS::SecretsManager::Secret");
     @SuppressWarnings("unchecked")
     Map<String, Object> env =
@@ -125,10 +125,19 @@ class QueryApiTemplateTest {
             ((Map<String, Object>) Synthesized.properties(functionId()).get("Environment"))
                 .get("Variables");
     assertThat(env)
-        .containsOnlyKeys("TABLE_NAME", "RESULTS_BUCKET", "SBOM_BUCKET", "PAGE_TOKEN_KEY");
-    assertThat(env.get("PAGE_TOKEN_KEY").toString())
-        .contains("{{resolve:secretsmanager:", secret, ":SecretString:::}}");
+        .containsOnlyKeys("TABLE_NAME", "RESULTS_BUCKET", "SBOM_BUCKET", "PAGE_TOKEN_SECRET_ARN");
+    assertThat(env.get("PAGE_TOKEN_SECRET_ARN")).isEqualTo(Map.of("Ref", secret));
+    // No dynamic reference anywhere: the key is never resolved into a function's configuration.
+    assertThat(TEMPLATE.toJSON().toString()).doesNotContain("{{resolve:secretsmanager");
     assertThat(Synthesized.properties(secret)).containsKey("GenerateSecretString");
+    // The role reads exactly that secret.
+    List<Map<String, Object>> reads =
+        roleStatements().stream()
+            .filter(s -> list(s.get("Action")).contains("secretsmanager:GetSecretValue"))
+            .toList();
+    assertThat(reads).hasSize(1);
+    assertThat(list(reads.get(0).get("Action"))).containsExactly("secretsmanager:GetSecretValue");
+    assertThat(list(reads.get(0).get("Resource"))).containsExactly(Map.of("Ref", secret));
   }
 
   @Test
@@ -150,6 +159,7 @@ class QueryApiTemplateTest {
             "dynamodb:GetItem",
             "dynamodb:Query",
             "s3:GetObject",
+            "secretsmanager:GetSecretValue",
             "kms:Decrypt",
             "xray:PutTraceSegments",
             "xray:PutTelemetryRecords");

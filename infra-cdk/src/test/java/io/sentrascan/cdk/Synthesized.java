@@ -83,6 +83,26 @@ final class Synthesized {
     return (Map<String, Object>) resources().get(logicalId).get("Properties");
   }
 
+  /** Every statement of every policy attached to the role {@code roleLogicalId}. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> roleStatements(String roleLogicalId) {
+    List<Map<String, Object>> all = new java.util.ArrayList<>();
+    for (String id : ids("AWS::IAM::Policy")) {
+      Map<String, Object> p = properties(id);
+      if (((List<Object>) p.get("Roles")).contains(Map.of("Ref", roleLogicalId))) {
+        all.addAll(
+            (List<Map<String, Object>>)
+                ((Map<String, Object>) p.get("PolicyDocument")).get("Statement"));
+      }
+    }
+    return all;
+  }
+
+  /** An IAM Action or Resource value as a list (it is a single value or a list). */
+  static List<Object> list(Object actionOrResource) {
+    return actionOrResource instanceof List<?> l ? List.copyOf(l) : List.of(actionOrResource);
+  }
+
   /** The only resource of {@code type} whose properties match, by logical id. */
   static String only(String type, Map<String, ?> properties) {
     Map<String, Map<String, Object>> found =

@@ -121,6 +121,13 @@ public final class ModelScanPipeline extends Construct {
     output("AlarmTopicArn", alarms.topic().getTopicArn(), "Subscribe to receive alarms");
     output("DeadLetterQueueUrl", scan.deadLetterQueue().getQueueUrl(), "Failed events to replay");
     output("QueryApiUrl", queryApi.api().getUrl(), "Query API (stage " + QueryApi.STAGE + ")");
+    software.amazon.awscdk.services.apigateway.ApiKey apiKey = queryApi.apiKey();
+    if (apiKey != null) {
+      output(
+          "QueryApiKeyId",
+          apiKey.getKeyId(),
+          "API key id: aws apigateway get-api-key --include-value --api-key <id>");
+    }
     output(
         "LargeModelStateMachineArn",
         largeModel.stateMachine().getStateMachineArn(),

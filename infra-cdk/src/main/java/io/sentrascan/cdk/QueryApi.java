@@ -63,6 +63,7 @@ final class QueryApi {
   private final RestApi api;
   private final LogGroup accessLogs;
   private final @Nullable UsagePlan usagePlan;
+  private final @Nullable ApiKey apiKey;
 
   QueryApi(
       Construct scope,
@@ -185,9 +186,11 @@ final class QueryApi {
 
     if (iam) {
       this.usagePlan = null;
+      this.apiKey = null;
     } else {
       ApiKey apiKey =
           ApiKey.Builder.create(scope, "QueryApiKey").description("SentraScan query API").build();
+      this.apiKey = apiKey;
       UsagePlan plan =
           UsagePlan.Builder.create(scope, "QueryApiUsagePlan")
               .name("sentrascan-query")
@@ -235,5 +238,10 @@ final class QueryApi {
 
   @Nullable UsagePlan usagePlan() {
     return usagePlan;
+  }
+
+  /** The API key callers send as {@code x-api-key}, in API-key mode; else null. */
+  @Nullable ApiKey apiKey() {
+    return apiKey;
   }
 }

@@ -325,4 +325,33 @@ class LargeModelTemplateTest {
                                 "Prefix", LargeModelFunctions.WORK_PREFIX,
                                 "ExpirationInDays", PipelineBuckets.WORK_DAYS)))))));
   }
+
+  @Test
+  void hashShardBytesReachesTheLargeModelFunctionsOnlyWhenSet() {
+    software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack();
+    new ModelScanPipeline(
+        stack, "P", ModelScanPipelineProps.builder().hashShardBytes(256L << 20).build());
+    software.amazon.awscdk.assertions.Template t =
+        software.amazon.awscdk.assertions.Template.fromStack(stack);
+    for (String handler :
+        List.of(
+            LargeModelFunctions.PLAN_HANDLER,
+            LargeModelFunctions.CHUNK_HANDLER,
+            LargeModelFunctions.AGGREGATE_HANDLER)) {
+      t.hasResourceProperties(
+          "AWS::Lambda::Function",
+          Map.of(
+              "Handler",
+              handler,
+              "Environment",
+              Map.of("Variables", Match.objectLike(Map.of("HASH_SHARD_BYTES", "268435456")))));
+    }
+    t.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            ScanFunction.HANDLER,
+            "Environment",
+            Map.of("Variables", Match.objectLike(Map.of("HASH_SHARD_BYTES", Match.absent())))));
+  }
 }

@@ -358,6 +358,12 @@ class PipelineTemplateTest {
         ((Map<String, Object>) policyProperties.get("PolicyDocument")).get("Statement");
   }
 
+  static String onlyIdIn(software.amazon.awscdk.assertions.Template template, String type) {
+    List<String> ids = List.copyOf(template.findResources(type).keySet());
+    assertThat(ids).as(type).hasSize(1);
+    return ids.get(0);
+  }
+
   static String onlyId(String type) {
     List<String> ids = Synthesized.ids(type);
     assertThat(ids).as(type).hasSize(1);

@@ -44,6 +44,12 @@ final class ScanFunction {
   static final List<String> TABLE_ACTIONS =
       List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
 
+  /**
+   * The index the function queries to reuse the result of content it already scanned (same SHA-256,
+   * same scanner version: issue 6, branch {@code pipeline}); Query on that index only.
+   */
+  static final String REUSE_INDEX = "byDigest";
+
   /** Where the function writes reports too large for the table ({@code ScanObjectWorkflow}). */
   static final String REPORTS_PREFIX = "reports/";
 
@@ -116,6 +122,12 @@ final class ScanFunction {
             .sid("ScanRecords")
             .actions(TABLE_ACTIONS)
             .resources(List.of(table.getTableArn()))
+            .build());
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("FindScansOfTheSameContent")
+            .actions(List.of("dynamodb:Query"))
+            .resources(List.of(table.getTableArn() + "/index/" + REUSE_INDEX))
             .build());
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()

@@ -106,6 +106,21 @@ class ScanFunctionPermissionsTest {
   }
 
   @Test
+  void queriesOnlyTheDigestIndexToReuseEarlierResults() {
+    Map<String, Object> query = withActions(List.of("dynamodb:Query"));
+    assertThat(query.get("Resource"))
+        .isEqualTo(
+            Map.of(
+                "Fn::Join",
+                List.of(
+                    "",
+                    List.of(
+                        Map.of("Fn::GetAtt", List.of(onlyId("AWS::DynamoDB::Table"), "Arn")),
+                        "/index/byDigest"))));
+    assertThat(ScanTable.INDEXES).anyMatch(i -> i.name().equals(ScanFunction.REUSE_INDEX));
+  }
+
+  @Test
   void putsEventsOnThePipelineBusOnly() {
     Map<String, Object> events = withActions(List.of("events:PutEvents"));
     assertThat(events.get("Resource"))

@@ -89,6 +89,9 @@ final class LargeModelFunctions {
     env.put("TABLE_NAME", table.getTableName());
     env.put("EVENT_BUS_NAME", bus.getEventBusName());
     env.put("FAIL_ON", props.failOn().contextValue());
+    if (props.recordRetentionDays() != null) {
+      env.put("RETENTION_DAYS", String.valueOf(props.recordRetentionDays()));
+    }
     if (props.hashShardBytes() != null) {
       env.put("HASH_SHARD_BYTES", String.valueOf(props.hashShardBytes()));
     }
@@ -168,6 +171,12 @@ final class LargeModelFunctions {
             .sid("ScanRecords")
             .actions(ScanFunction.TABLE_ACTIONS)
             .resources(List.of(table.getTableArn()))
+            .build());
+    agg.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .sid("FindEarlierScans")
+            .actions(List.of("dynamodb:Query"))
+            .resources(List.of(table.getTableArn() + "/index/" + ScanFunction.SUPERSEDE_INDEX))
             .build());
     agg.addToPrincipalPolicy(
         PolicyStatement.Builder.create()

@@ -44,6 +44,7 @@ public final class ModelScanPipelineProps {
   private final @Nullable String slackWebhookSecretArn;
   private final @Nullable Path functionsJar;
   private final @Nullable Long hashShardBytes;
+  private final @Nullable Integer recordRetentionDays;
   private final ApiAuthorization apiAuthorization;
   private final double apiRateLimit;
   private final int apiBurstLimit;
@@ -70,6 +71,7 @@ public final class ModelScanPipelineProps {
     this.slackWebhookSecretArn = b.slackWebhookSecretArn;
     this.functionsJar = b.functionsJar;
     this.hashShardBytes = b.hashShardBytes;
+    this.recordRetentionDays = b.recordRetentionDays;
     this.apiAuthorization = b.apiAuthorization;
     this.apiRateLimit = b.apiRateLimit;
     this.apiBurstLimit = b.apiBurstLimit;
@@ -151,6 +153,10 @@ public final class ModelScanPipelineProps {
     return hashShardBytes;
   }
 
+  public @Nullable Integer recordRetentionDays() {
+    return recordRetentionDays;
+  }
+
   /** Builds {@link ModelScanPipelineProps}; each setter documents its default. */
   public static final class Builder {
     private boolean createSourceBucket = true;
@@ -168,6 +174,7 @@ public final class ModelScanPipelineProps {
     private @Nullable String slackWebhookSecretArn;
     private @Nullable Path functionsJar;
     private @Nullable Long hashShardBytes;
+    private @Nullable Integer recordRetentionDays;
     private ApiAuthorization apiAuthorization = ApiAuthorization.IAM;
     private double apiRateLimit = DEFAULT_API_RATE_LIMIT;
     private int apiBurstLimit = DEFAULT_API_BURST_LIMIT;
@@ -295,8 +302,8 @@ public final class ModelScanPipelineProps {
     }
 
     /**
-     * The table's TTL attribute (default {@value ModelScanPipelineProps#DEFAULT_TTL_ATTRIBUTE}).
-     * The scan function does not write it yet, so nothing expires until it does.
+     * The table's TTL attribute (default {@value ModelScanPipelineProps#DEFAULT_TTL_ATTRIBUTE}, the
+     * attribute the functions write; see {@link #recordRetentionDays}).
      */
     @CanIgnoreReturnValue
     public Builder ttlAttribute(String value) {
@@ -373,6 +380,20 @@ public final class ModelScanPipelineProps {
         throw new IllegalArgumentException("hashShardBytes must be >= 1 MiB, got " + value);
       }
       this.hashShardBytes = value;
+      return this;
+    }
+
+    /**
+     * {@code RETENTION_DAYS} of the functions that write scan records (default unset: records are
+     * kept forever). A record gets its {@link #ttlAttribute} expiry only once a newer record of the
+     * same object supersedes it, so an object's newest record never expires.
+     */
+    @CanIgnoreReturnValue
+    public Builder recordRetentionDays(@Nullable Integer value) {
+      if (value != null && value < 1) {
+        throw new IllegalArgumentException("recordRetentionDays must be >= 1, got " + value);
+      }
+      this.recordRetentionDays = value;
       return this;
     }
 

@@ -45,9 +45,13 @@ final class ScanFunction {
       List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
 
   /**
-   * The index the function queries to reuse the result of content it already scanned (same SHA-256,
-   * same scanner version: issue 6, branch {@code pipeline}); Query on that index only.
+   * The indexes a record writer queries (issue 6, branch {@code pipeline}): {@code byObject} to
+   * find the object's earlier records and give them their expiry when a newer one supersedes them
+   * ({@code SupersededRecords}); {@code byDigest} to reuse the result of content already scanned
+   * ({@code DigestReuse}, scan function only). Query on those index ARNs only.
    */
+  static final String SUPERSEDE_INDEX = "byObject";
+
   static final String REUSE_INDEX = "byDigest";
 
   /** Where the function writes reports too large for the table ({@code ScanObjectWorkflow}). */
@@ -88,6 +92,9 @@ final class ScanFunction {
     env.put("TABLE_NAME", table.getTableName());
     env.put("EVENT_BUS_NAME", bus.getEventBusName());
     env.put("FAIL_ON", props.failOn().contextValue());
+    if (props.recordRetentionDays() != null) {
+      env.put("RETENTION_DAYS", String.valueOf(props.recordRetentionDays()));
+    }
     if (props.reportInlineMaxBytes() != null) {
       env.put("REPORT_INLINE_MAX_BYTES", String.valueOf(props.reportInlineMaxBytes()));
     }
@@ -125,9 +132,12 @@ final class ScanFunction {
             .build());
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
-            .sid("FindScansOfTheSameContent")
+            .sid("FindEarlierScans")
             .actions(List.of("dynamodb:Query"))
-            .resources(List.of(table.getTableArn() + "/index/" + REUSE_INDEX))
+            .resources(
+                List.of(
+                    table.getTableArn() + "/index/" + SUPERSEDE_INDEX,
+                    table.getTableArn() + "/index/" + REUSE_INDEX))
             .build());
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()

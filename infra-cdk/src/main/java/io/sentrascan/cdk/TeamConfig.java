@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * slackSecretArn=arn:aws:secretsmanager:...} (optional), {@code -c quarantine=true} (optional,
  * default false), {@code -c reservedConcurrency=10} (optional, default none), {@code -c
  * apiAuthorization=iam|apikey} (optional, default iam), {@code -c apiRateLimit=10} and {@code -c
- * apiBurstLimit=20} (optional: the query API stage's requests per second and burst).
+ * apiBurstLimit=20} (optional: the query API stage's requests per second and burst) and {@code -c
+ * recordRetentionDays=365} (optional, default none: scan records are kept forever).
  *
  * @param team the team's name
  * @param failOn lowest severity that fails a scan
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param apiAuthorization how callers of the query API authenticate
  * @param apiRateLimit steady requests per second of the query API stage
  * @param apiBurstLimit burst of the query API stage
+ * @param recordRetentionDays days a superseded scan record is kept, or null for ever
  */
 public record TeamConfig(
     String team,
@@ -31,7 +33,8 @@ public record TeamConfig(
     @Nullable Integer reservedConcurrency,
     ApiAuthorization apiAuthorization,
     double apiRateLimit,
-    int apiBurstLimit) {
+    int apiBurstLimit,
+    @Nullable Integer recordRetentionDays) {
   private static final Pattern TEAM = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   private static final Pattern SECRET_ARN =
       Pattern.compile(
@@ -53,7 +56,8 @@ public record TeamConfig(
         null,
         ApiAuthorization.IAM,
         ModelScanPipelineProps.DEFAULT_API_RATE_LIMIT,
-        ModelScanPipelineProps.DEFAULT_API_BURST_LIMIT);
+        ModelScanPipelineProps.DEFAULT_API_BURST_LIMIT,
+        null);
   }
 
   /** The stack's name. */
@@ -94,6 +98,7 @@ public record TeamConfig(
     String auth = text(context, "apiAuthorization");
     Integer rate = wholeNumber(context, "apiRateLimit", 1, 10_000);
     Integer burst = wholeNumber(context, "apiBurstLimit", 0, 5_000);
+    Integer retention = wholeNumber(context, "recordRetentionDays", 1, Integer.MAX_VALUE);
     return new TeamConfig(
         team,
         failOn == null ? FailOn.HIGH : FailOn.parse(failOn),
@@ -102,7 +107,8 @@ public record TeamConfig(
         reservedConcurrency,
         auth == null ? ApiAuthorization.IAM : ApiAuthorization.parse(auth),
         rate == null ? ModelScanPipelineProps.DEFAULT_API_RATE_LIMIT : rate,
-        burst == null ? ModelScanPipelineProps.DEFAULT_API_BURST_LIMIT : burst);
+        burst == null ? ModelScanPipelineProps.DEFAULT_API_BURST_LIMIT : burst,
+        retention);
   }
 
   /**

@@ -25,6 +25,7 @@ public final class TeamStack extends Stack {
                 .apiAuthorization(config.apiAuthorization())
                 .apiRateLimit(config.apiRateLimit())
                 .apiBurstLimit(config.apiBurstLimit())
+                .recordRetentionDays(config.recordRetentionDays())
                 .build());
     Tags.of(this).add("sentrascan:team", config.team());
   }

@@ -38,7 +38,8 @@ class ApiKeyModeTest {
                         "apiAuthorization", "apikey",
                         "apiRateLimit", "5",
                         "apiBurstLimit", "7",
-                        "failOn", "medium"))
+                        "failOn", "medium",
+                        "recordRetentionDays", "30"))
                 .build());
     SentraScanApp.build(app);
     STACK = (TeamStack) app.getNode().findChild("SentraScan-ml-ops");
@@ -77,7 +78,7 @@ class ApiKeyModeTest {
   }
 
   @Test
-  void theThresholdReachesTheScanAndAggregateFunctions() {
+  void theThresholdAndRetentionReachTheScanAndAggregateFunctions() {
     for (String handler : List.of(ScanFunction.HANDLER, LargeModelFunctions.AGGREGATE_HANDLER)) {
       TEMPLATE.hasResourceProperties(
           "AWS::Lambda::Function",
@@ -85,7 +86,9 @@ class ApiKeyModeTest {
               "Handler",
               handler,
               "Environment",
-              Map.of("Variables", Match.objectLike(Map.of("FAIL_ON", "medium")))));
+              Map.of(
+                  "Variables",
+                  Match.objectLike(Map.of("FAIL_ON", "medium", "RETENTION_DAYS", "30")))));
     }
   }
 

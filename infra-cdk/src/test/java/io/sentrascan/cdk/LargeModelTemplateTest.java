@@ -262,6 +262,10 @@ class LargeModelTemplateTest {
     assertThat(list(records.get("Action"))).containsExactlyElementsOf(ScanFunction.TABLE_ACTIONS);
     assertThat(records.get("Resource"))
         .isEqualTo(Map.of("Fn::GetAtt", List.of(onlyId("AWS::DynamoDB::Table"), "Arn")));
+    assertThat(resourcesOf(role, "dynamodb:Query"))
+        .singleElement()
+        .asString()
+        .endsWith("/index/" + ScanFunction.SUPERSEDE_INDEX + "]]}");
     assertThat(resourcesOf(role, "s3:PutObject").toString()).contains("/reports/*", "/sboms/*");
     assertThat(resourcesOf(role, "s3:PutObject")).hasSize(2);
     List<Map<String, Object>> tagging = allowing(role, "s3:PutObjectVersionTagging");
@@ -327,10 +331,15 @@ class LargeModelTemplateTest {
   }
 
   @Test
-  void hashShardBytesReachesTheLargeModelFunctionsOnlyWhenSet() {
+  void hashShardBytesAndRetentionReachTheFunctionsOnlyWhenSet() {
     software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack();
     new ModelScanPipeline(
-        stack, "P", ModelScanPipelineProps.builder().hashShardBytes(256L << 20).build());
+        stack,
+        "P",
+        ModelScanPipelineProps.builder()
+            .hashShardBytes(256L << 20)
+            .recordRetentionDays(90)
+            .build());
     software.amazon.awscdk.assertions.Template t =
         software.amazon.awscdk.assertions.Template.fromStack(stack);
     for (String handler :
@@ -352,6 +361,17 @@ class LargeModelTemplateTest {
             "Handler",
             ScanFunction.HANDLER,
             "Environment",
-            Map.of("Variables", Match.objectLike(Map.of("HASH_SHARD_BYTES", Match.absent())))));
+            Map.of(
+                "Variables",
+                Match.objectLike(
+                    Map.of("HASH_SHARD_BYTES", Match.absent(), "RETENTION_DAYS", "90")))));
+    // Both record writers expire superseded records after the same number of days.
+    t.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            LargeModelFunctions.AGGREGATE_HANDLER,
+            "Environment",
+            Map.of("Variables", Match.objectLike(Map.of("RETENTION_DAYS", "90")))));
   }
 }

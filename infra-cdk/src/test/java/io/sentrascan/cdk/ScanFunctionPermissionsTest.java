@@ -106,18 +106,16 @@ class ScanFunctionPermissionsTest {
   }
 
   @Test
-  void queriesOnlyTheDigestIndexToReuseEarlierResults() {
+  void queriesOnlyTheObjectAndDigestIndexes() {
     Map<String, Object> query = withActions(List.of("dynamodb:Query"));
-    assertThat(query.get("Resource"))
-        .isEqualTo(
-            Map.of(
-                "Fn::Join",
-                List.of(
-                    "",
-                    List.of(
-                        Map.of("Fn::GetAtt", List.of(onlyId("AWS::DynamoDB::Table"), "Arn")),
-                        "/index/byDigest"))));
-    assertThat(ScanTable.INDEXES).anyMatch(i -> i.name().equals(ScanFunction.REUSE_INDEX));
+    Object table = Map.of("Fn::GetAtt", List.of(onlyId("AWS::DynamoDB::Table"), "Arn"));
+    assertThat(list(query.get("Resource")))
+        .containsExactly(
+            Map.of("Fn::Join", List.of("", List.of(table, "/index/byObject"))),
+            Map.of("Fn::Join", List.of("", List.of(table, "/index/byDigest"))));
+    for (String index : List.of(ScanFunction.SUPERSEDE_INDEX, ScanFunction.REUSE_INDEX)) {
+      assertThat(ScanTable.INDEXES).anyMatch(i -> i.name().equals(index));
+    }
   }
 
   @Test

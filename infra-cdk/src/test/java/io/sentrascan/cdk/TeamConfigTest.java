@@ -19,7 +19,7 @@ class TeamConfigTest {
     assertThat(c)
         .isEqualTo(
             new TeamConfig(
-                "fraud-ml", FailOn.HIGH, null, false, null, ApiAuthorization.IAM, 10, 20));
+                "fraud-ml", FailOn.HIGH, null, false, null, ApiAuthorization.IAM, 10, 20, null));
     assertThat(c.stackName()).isEqualTo("SentraScan-fraud-ml");
   }
 
@@ -36,11 +36,12 @@ class TeamConfigTest {
                 "reservedConcurrency", "10",
                 "apiAuthorization", "apikey",
                 "apiRateLimit", "50",
-                "apiBurstLimit", "100"));
+                "apiBurstLimit", "100",
+                "recordRetentionDays", "365"));
     assertThat(c)
         .isEqualTo(
             new TeamConfig(
-                "fraud-ml", FailOn.HIGH, arn, true, 10, ApiAuthorization.API_KEY, 50, 100));
+                "fraud-ml", FailOn.HIGH, arn, true, 10, ApiAuthorization.API_KEY, 50, 100, 365));
   }
 
   @Test
@@ -84,6 +85,8 @@ class TeamConfigTest {
         .hasMessage("context apiBurstLimit='-1': expected at least 0");
     assertThatThrownBy(() -> parse(Map.of("team", "t", "apiBurstLimit", "5001")))
         .hasMessage("context apiBurstLimit='5001': expected at most 5000");
+    assertThatThrownBy(() -> parse(Map.of("team", "t", "recordRetentionDays", "0")))
+        .hasMessage("context recordRetentionDays='0': expected at least 1");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.sentrascan.cdk;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
+import java.util.stream.Stream;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.IGrantable;
@@ -98,9 +99,7 @@ final class LargeModelWorkflow {
     aggregate.addRetry(
         RetryProps.builder()
             .errors(
-                java.util.stream.Stream.concat(
-                        TRANSIENT_ERRORS.stream(), java.util.stream.Stream.of("States.TaskFailed"))
-                    .toList())
+                Stream.concat(TRANSIENT_ERRORS.stream(), Stream.of("States.TaskFailed")).toList())
             .interval(Duration.seconds(2))
             .maxAttempts(6)
             .backoffRate(2)

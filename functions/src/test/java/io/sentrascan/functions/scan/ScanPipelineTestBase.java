@@ -67,7 +67,7 @@ public abstract class ScanPipelineTestBase {
 
   protected String table;
   protected ScanConfig config;
-  TestLambdaContext lastContext;
+  protected TestLambdaContext lastContext;
 
   @BeforeAll
   static void servers() throws IOException {

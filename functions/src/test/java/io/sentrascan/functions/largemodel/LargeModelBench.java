@@ -121,7 +121,7 @@ public final class LargeModelBench {
     System.out.printf(
         Locale.ROOT,
         "%s: %d files, %.1f GiB -> %d chunks (%d FILES with %.1f MiB, %d STRUCTURE hinting %.1f MiB,"
-            + " %d HASH_SHARD of <= 1 GiB), %d batches of <= 16; plan.jsonl %d bytes (longest line"
+            + " %d HASH_SHARD of <= 1 GB), %d batches of <= 16; plan.jsonl %d bytes (longest line"
             + " %d); planning median %.2f ms (min %.2f, max %.2f)%n",
         name,
         listing.size(),

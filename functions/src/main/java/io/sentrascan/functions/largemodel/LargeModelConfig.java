@@ -10,8 +10,9 @@ import java.util.Objects;
  * work is cut.
  *
  * @param scan the scan function's settings; plans and partial results live in its results bucket
- * @param hashShardBytes bytes per hash shard ({@code HASH_SHARD_BYTES}, default 1 GB as OpenSSF model signing uses): files up to
- *     this size get their whole-file digests, larger ones a shard manifest
+ * @param hashShardBytes bytes per hash shard ({@code HASH_SHARD_BYTES}, default 1 GB as OpenSSF
+ *     model signing uses): files up to this size get their whole-file digests, larger ones a shard
+ *     manifest
  * @param batchFileBytes files up to this size are scanned whole, several to a chunk, up to this
  *     many bytes per chunk ({@code BATCH_FILE_BYTES}, default 256 MiB); larger files are planned as
  *     one structure chunk plus hash shards
@@ -22,6 +23,7 @@ public record LargeModelConfig(ScanConfig scan, long hashShardBytes, long batchF
    * digests are the ones a shard-signed model's signature lists.
    */
   public static final long DEFAULT_HASH_SHARD_BYTES = 1_000_000_000L;
+
   public static final long DEFAULT_BATCH_FILE_BYTES = 256L << 20;
 
   public LargeModelConfig {

@@ -178,6 +178,10 @@ class LargeModelFailuresTest extends LargeModelTestBase {
 
     assertThat(outcome.get("verdict").asText()).isEqualTo("ERROR");
     assertThat(outcome.get("reason").asText()).contains("model.bin", "412");
+    // The new upload is not tagged with this scan's verdict; the unchanged files are.
+    assertThat(tags(prefix + "model.bin", null)).doesNotContainKey("sentrascan:scan-id");
+    assertThat(tags(prefix + "config.json", null))
+        .containsEntry("sentrascan:scan-id", request.scanId());
   }
 
   @Test

@@ -56,7 +56,9 @@ final class LargeModelWorkflow {
           + " aliases (placeholders in the committed file).";
 
   /**
-   * Errors worth retrying: Lambda's own transient failures and the handlers' TransientScanError.
+   * Errors worth retrying: Lambda's own transient failures and the handlers' TransientScanError. The
+   * Java runtime reports an uncaught exception's fully qualified class name as its error type, so
+   * that is the name the Retry must match.
    */
   static final List<String> TRANSIENT_ERRORS =
       List.of(
@@ -64,7 +66,7 @@ final class LargeModelWorkflow {
           "Lambda.AWSLambdaException",
           "Lambda.SdkClientException",
           "Lambda.TooManyRequestsException",
-          "TransientScanError");
+          "io.sentrascan.functions.largemodel.TransientScanError");
 
   static final int MAX_ITEMS_PER_BATCH = 16;
   static final int MAX_INPUT_BYTES_PER_BATCH = 128 * 1024;

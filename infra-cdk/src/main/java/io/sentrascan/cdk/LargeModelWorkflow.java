@@ -56,9 +56,9 @@ final class LargeModelWorkflow {
           + " aliases (placeholders in the committed file).";
 
   /**
-   * Errors worth retrying: Lambda's own transient failures and the handlers' TransientScanError. The
-   * Java runtime reports an uncaught exception's fully qualified class name as its error type, so
-   * that is the name the Retry must match.
+   * Errors worth retrying: Lambda's own transient failures and the handlers' TransientScanError.
+   * The Java runtime reports an uncaught exception's fully qualified class name as its error type,
+   * so that is the name the Retry must match.
    */
   static final List<String> TRANSIENT_ERRORS =
       List.of(

@@ -43,24 +43,42 @@ public final class SignatureCheck {
   /** FileResult property naming who signed, set on the signature file. */
   public static final String SIGNER_PROPERTY = "signature.signer";
 
-  /** Formats that are not models by themselves: code, docs, configs, plain archives, unknown. */
-  private static final Set<String> NOT_MODELS =
+  /**
+   * Scanners whose files are models (weights, graphs, serialized estimators): a target with one of
+   * these, at any depth, is a model and should be signed. Code, configs, cards, tokenizers and
+   * plain archives are not models by themselves. A new model format adds its scanner name here.
+   */
+  static final Set<String> MODEL_SCANNERS =
       Set.of(
-          "unknown",
-          "python",
-          "ipynb",
-          "notebook",
-          "model-card",
-          "modelcard",
-          "jinja-chat-template",
-          "chat-template",
-          "hf-config",
-          "tokenizer",
-          "textsecrets",
-          "zip",
-          "tar",
-          "7z",
-          "compressed");
+          "catboost",
+          "coreml",
+          "executorch",
+          "flax",
+          "gguf",
+          "keras-hdf5",
+          "keras-metadata",
+          "keras-v3",
+          "lightgbm",
+          "llamafile",
+          "mxnet-params",
+          "mxnet-symbol",
+          "nemo",
+          "numpy",
+          "numpy-npz",
+          "onnx",
+          "openvino",
+          "paddle",
+          "pickle",
+          "pmml",
+          "pytorch",
+          "r-serialization",
+          "safetensors",
+          "skops",
+          "tensorflow",
+          "tensorrt",
+          "tflite",
+          "torchserve",
+          "xgboost");
 
   private static final RuleCatalog RULES = RuleCatalog.defaults();
 
@@ -285,22 +303,20 @@ public final class SignatureCheck {
     return path;
   }
 
-  /** Top-level files of {@code target} in a model format, in path order. */
+  /** Top-level files of {@code target} that are or contain a model, in path order. */
   static List<String> modelFiles(ScanResult result, String target) {
     String sep = java.io.File.separator;
     String prefix = target.endsWith(sep) ? target : target + sep;
-    List<String> out = new ArrayList<>();
+    Set<String> out = new TreeSet<>();
     for (FileResult f : result.files()) {
-      boolean inTarget = f.path().equals(target) || f.path().startsWith(prefix);
-      if (inTarget
-          && f.depth() == 0
-          && f.skipped() == null
-          && !NOT_MODELS.contains(f.format())
-          && !f.path().endsWith(sep + DEFAULT_NAME)) {
-        out.add(f.path());
+      int nested = f.path().indexOf("!/");
+      String top = nested < 0 ? f.path() : f.path().substring(0, nested);
+      boolean inTarget = top.equals(target) || top.startsWith(prefix);
+      if (inTarget && f.scanner() != null && MODEL_SCANNERS.contains(f.scanner())) {
+        out.add(top);
       }
     }
-    return out;
+    return new ArrayList<>(out);
   }
 
   /**

@@ -145,8 +145,7 @@ final class VerifyCommand implements Callable<Integer> {
               + model
               + ": "
               + r.files()
-              + (r.files() == 1 ? " file" : " files")
-              + " match "
+              + (r.files() == 1 ? " file matches " : " files match ")
               + sig
               + ", signed by "
               + r.signer());

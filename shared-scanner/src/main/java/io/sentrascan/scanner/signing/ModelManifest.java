@@ -30,6 +30,9 @@ public final class ModelManifest {
   /** Bytes read per call while hashing. */
   static final int CHUNK = 1 << 20;
 
+  /** Resources (files or shards) one manifest may have: bounds the memory a manifest takes. */
+  public static final long MAX_RESOURCES = 1_000_000;
+
   private final String modelName;
   private final Serialization serialization;
   private final List<Resource> resources;
@@ -102,6 +105,24 @@ public final class ModelManifest {
       throw new SigningException("not a regular file or folder: " + root);
     }
     List<Resource> resources = new ArrayList<>();
+    long count = 0;
+    for (String[] file : files) {
+      count +=
+          serialization.sharded()
+              ? (Files.size(Path.of(file[1])) + serialization.shardSize() - 1)
+                  / serialization.shardSize()
+              : 1;
+      if (count > MAX_RESOURCES) {
+        // A hostile signature with a 1-byte shard size must not make us hold a digest per byte.
+        throw new SigningException(
+            "the model would have more than "
+                + MAX_RESOURCES
+                + " resources"
+                + (serialization.sharded()
+                    ? " at shard size " + serialization.shardSize() + "; use a larger shard size"
+                    : ""));
+      }
+    }
     for (String[] file : files) {
       Path path = Path.of(file[1]);
       if (serialization.sharded()) {

@@ -181,7 +181,8 @@ public final class SignatureCheck {
     VerificationResult v;
     try {
       v = ModelVerifier.verify(targetPath, sig, options.trust());
-    } catch (SigningException e) {
+    } catch (SigningException | RuntimeException e) {
+      // Fail closed: whatever went wrong, the model is not reported as signed.
       add.property(sigPath, STATUS_PROPERTY, "invalid");
       add.finding(
           sigPath,
@@ -257,7 +258,14 @@ public final class SignatureCheck {
       String what) {
     Rule rule = RULES.rule("SIGN-003");
     for (String rel : paths) {
-      String display = rel.equals(".") ? target.toString() : target.resolve(rel).toString();
+      // A string, not Path.resolve: names come from the signed manifest and may be anything.
+      // Control characters are escaped, so that a name cannot forge lines in a text report.
+      String display =
+          Finding.printable(
+              rel.equals(".")
+                  ? target.toString()
+                  : target + java.io.File.separator + rel.replace('/', java.io.File.separatorChar),
+              4096);
       String attachTo = files.containsKey(display) ? display : sigPath;
       add.finding(
           attachTo,

@@ -142,7 +142,8 @@ def generate():
           struct.pack("<Q", len(header)) + header + struct.pack("<4f", 1, 2, 3, 4))
     write(os.path.join(model, "config.json"), b'{"model_type": "bert", "hidden_size": 4}\n')
     write(os.path.join(model, "tokenizer", "vocab.txt"), b"[PAD]\n[UNK]\nhello\nworld\n" * 4)
-    write(os.path.join(model, ".gitattributes"), b"*.safetensors filter=lfs diff=lfs merge=lfs -text\n")
+    # A comment only: a real attribute here would apply to this folder of the repository.
+    write(os.path.join(model, ".gitattributes"), b"# git metadata, left out of the signature\n")
 
     keys = os.path.join(OUT, "keys")
     signer = ec.generate_private_key(ec.SECP256R1())

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every test fixture and sample. Needs Python 3 with Debian's python3-torch, python3-h5py,
-# python3-onnx and python3-numpy (apt-get install python3-torch python3-h5py python3-onnx python3-numpy).
+# python3-onnx, python3-numpy and python3-cryptography (apt-get install python3-torch python3-h5py
+# python3-onnx python3-numpy python3-cryptography).
 # The generated files are committed,
 # so the Java build never runs this.
 set -euo pipefail

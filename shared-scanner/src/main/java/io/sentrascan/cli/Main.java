@@ -31,7 +31,13 @@ import picocli.CommandLine.Command;
       "1:a finding fails the policy",
       "2:the scan could not run, or a file could not be scanned"
     },
-    subcommands = {ScanCommand.class, SbomCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ScanCommand.class,
+      SbomCommand.class,
+      SignCommand.class,
+      VerifyCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Callable<Integer> {
   static final int PASS = 0;
   static final int FAIL = 1;
@@ -66,6 +72,12 @@ public final class Main implements Callable<Integer> {
                 }
                 if (cls == SbomDiffCommand.class) {
                   return cls.cast(new SbomDiffCommand(out, err));
+                }
+                if (cls == SignCommand.class) {
+                  return cls.cast(new SignCommand(out, err));
+                }
+                if (cls == VerifyCommand.class) {
+                  return cls.cast(new VerifyCommand(out, err));
                 }
                 return CommandLine.defaultFactory().create(cls);
               }

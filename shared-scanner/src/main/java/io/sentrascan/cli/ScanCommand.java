@@ -9,6 +9,8 @@ import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.report.ReportFormat;
 import io.sentrascan.scanner.report.ReportWriter;
 import io.sentrascan.scanner.report.TextReportWriter;
+import io.sentrascan.scanner.signing.SignatureCheck;
+import io.sentrascan.scanner.signing.SigningException;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -100,6 +102,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private SbomOptions sbom = new SbomOptions();
 
+  @CommandLine.Mixin private SigningOptions signing = new SigningOptions();
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   private final Main.Environment env;
@@ -134,6 +138,16 @@ final class ScanCommand implements Callable<Integer> {
     if (sbomOutput != null) {
       return fail(sbomOutput);
     }
+    String signingUsage = signing.usageProblem(paths);
+    if (signingUsage != null) {
+      throw usage(signingUsage);
+    }
+    SignatureCheck.Options signatureCheck;
+    try {
+      signatureCheck = signing.options();
+    } catch (SigningException e) {
+      return fail(e.getMessage());
+    }
 
     Progress progress = new Progress(env.terminal() ? err : null);
     ScanResult result;
@@ -146,6 +160,7 @@ final class ScanCommand implements Callable<Integer> {
     } finally {
       progress.clear();
     }
+    result = SignatureCheck.apply(result, signatureCheck);
 
     boolean toStdout = output == null;
     boolean colour = toStdout && env.terminal() && !env.noColour();

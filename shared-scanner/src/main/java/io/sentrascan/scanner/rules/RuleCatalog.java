@@ -33,7 +33,8 @@ public final class RuleCatalog {
           "edge.json", // Paddle, Flax, ExecuTorch, TensorRT, OpenVINO, Core ML
           "llm.json", // GGUF, chat templates, Hugging Face configs, tokenizers
           "packaging.json", // NeMo, TorchServe, R, llamafile, MXNet, OCI images
-          "classic.json" // XGBoost, LightGBM, CatBoost, PMML, skops
+          "classic.json", // XGBoost, LightGBM, CatBoost, PMML, skops
+          "signing.json" // OpenSSF Model Signing: unsigned, invalid, mismatched, verified
           );
 
   private static final RuleCatalog DEFAULT = load();

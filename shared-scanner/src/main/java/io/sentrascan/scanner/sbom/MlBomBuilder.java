@@ -3,6 +3,7 @@ package io.sentrascan.scanner.sbom;
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
+import io.sentrascan.scanner.signing.SignatureCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -132,7 +133,10 @@ public final class MlBomBuilder {
     Metadata metadata = new Metadata();
     metadata.setTimestamp(Date.from(result.startedAt()));
     metadata.setToolChoice(tools(result));
-    metadata.setComponent(ModelComponents.model(result, folder, name, version));
+    Component model = ModelComponents.model(result, folder, name, version);
+    // Provenance: the model signature's presence and validity, when the scan checked it.
+    SignatureCheck.status(result).ifPresent(s -> SignatureCheck.addTo(model, s));
+    metadata.setComponent(model);
     List<Property> props = new ArrayList<>();
     props.add(new Property("sentrascan:verdict", result.verdict().name()));
     props.add(

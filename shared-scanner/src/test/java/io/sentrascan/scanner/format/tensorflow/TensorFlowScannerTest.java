@@ -1,12 +1,12 @@
 package io.sentrascan.scanner.format.tensorflow;
 
+import static io.sentrascan.testing.FormatFixtures.rule;
+import static io.sentrascan.testing.FormatFixtures.scanPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.Probe;
-import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Sources;
@@ -25,16 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TensorFlowScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/tensorflow");
 
-  private static ScanResult scanPath(Path path) throws IOException {
-    return ScanEngine.defaults().scan(List.of(path), Policy.defaults(), p -> {});
-  }
-
   private static FileResult scan(String name) throws IOException {
     return scanPath(FIXTURES.resolve(name)).files().get(0);
-  }
-
-  private static List<Finding> rule(FileResult file, String ruleId) {
-    return file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
   }
 
   @Test

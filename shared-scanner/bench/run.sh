@@ -23,7 +23,7 @@ if [[ ${SUITE:-} == formats ]]; then
   java -Xmx256m -cp "$jar" "$here/ScanThroughput.java" "${inputs[@]/#/$data/}"
   echo
   echo "Whole CLI with SHA-256, -Xmx256m: peak RSS"
-  printf '%-26s %10s %10s %12s\n' input scan_ms wall_s peakRSS_MB
+  printf '%-26s %10s %10s %12s %8s\n' input scan_ms wall_s peakRSS_MB verdict
   for input in "${inputs[@]}"; do
     report=$(mktemp)
     timing=$(mktemp)
@@ -31,9 +31,10 @@ if [[ ${SUITE:-} == formats ]]; then
     /usr/bin/time -f '%e %M' -o "$timing" java -Xmx256m -jar "$jar" scan --format json \
       --output "$report" "$data/$input" 2>/dev/null
     set -e
-    read -r wall rss < "$timing"
-    printf '%-26s %10s %10s %12.0f\n' "$input" "$(jq .durationMillis "$report")" "$wall" \
-      "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+    # time(1) adds a "Command exited with non-zero status" line when the verdict is not PASS
+    read -r wall rss < <(tail -n1 "$timing")
+    printf '%-26s %10s %10s %12.0f %8s\n' "$input" "$(jq .durationMillis "$report")" "$wall" \
+      "$(awk -v k="$rss" 'BEGIN{print k/1024}')" "$(jq -r .verdict "$report")"
     rm -f "$report" "$timing"
   done
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

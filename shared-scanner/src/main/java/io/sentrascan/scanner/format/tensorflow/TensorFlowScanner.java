@@ -27,7 +27,7 @@ public final class TensorFlowScanner implements Scanner {
 
   @Override
   public String version() {
-    return "1.0.0+ops-" + RiskyOps.defaults().version();
+    return "1.1.0+ops-" + RiskyOps.defaults().version();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.sentrascan.scanner.pickle;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Source;
 import io.sentrascan.scanner.Sources;
+import io.sentrascan.scanner.text.TextFindings;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +39,8 @@ public final class PickleAnalyzer {
     {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'}
   };
 
+  private static final String TEXT_VERSION = TextFindings.defaults().version();
+
   private final ImportPolicy policy;
 
   private PickleAnalyzer(ImportPolicy policy) {
@@ -51,7 +54,12 @@ public final class PickleAnalyzer {
 
   /** The versions of the bundled lists, for scanner versions in reports. */
   public String listVersions() {
-    return "allow-" + policy.allowVersion() + "+deny-" + policy.denyVersion();
+    return "allow-"
+        + policy.allowVersion()
+        + "+deny-"
+        + policy.denyVersion()
+        + "+secrets-"
+        + TEXT_VERSION;
   }
 
   /**
@@ -60,7 +68,7 @@ public final class PickleAnalyzer {
    * as the location's context (null for the file itself).
    */
   public PickleSession session(ScanContext context, long baseOffset, @Nullable String entry) {
-    return new PickleSession(policy, context, baseOffset, entry);
+    return new PickleSession(policy, TextFindings.defaults(), context, baseOffset, entry);
   }
 
   /**

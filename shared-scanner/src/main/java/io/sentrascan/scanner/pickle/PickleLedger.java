@@ -1,6 +1,7 @@
 package io.sentrascan.scanner.pickle;
 
 import io.sentrascan.scanner.Severity;
+import io.sentrascan.scanner.text.EmbeddedStrings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -44,6 +45,23 @@ final class PickleLedger {
 
   /** When positive, a parse with no import gives up after this many opcodes (noise, not pickle). */
   long speculativeOps;
+
+  /**
+   * A string the stream holds, or a dict key and string value joined as {@code key: value}, kept
+   * for the secret search.
+   */
+  record Text(String text, long offset) {}
+
+  /** Characters of strings kept for the secret search; further strings are counted only. */
+  static final int MAX_STRING_CHARS = EmbeddedStrings.DEFAULT_BUDGET;
+
+  private final List<Text> strings = new ArrayList<>();
+  private long stringChars;
+
+  /** False for the trial parses of detection, which report nothing. */
+  boolean collectStrings = true;
+
+  long stringsDropped;
 
   int importsDropped;
   boolean joblib;
@@ -100,6 +118,32 @@ final class PickleLedger {
     }
   }
 
+  void string(String text, long offset) {
+    if (!collectStrings || text.length() < EmbeddedStrings.MIN_LENGTH) {
+      return;
+    }
+    if (stringChars + text.length() > MAX_STRING_CHARS) {
+      stringsDropped++;
+      return;
+    }
+    stringChars += text.length();
+    strings.add(new Text(text, offset));
+  }
+
+  /** A dict item whose key and value are both strings: {@code aws_secret_access_key: ...}. */
+  void item(Value key, Value value, long offset) {
+    if (collectStrings && key instanceof Value.Text k && value instanceof Value.Text v) {
+      // Keys short enough to name a setting, values long enough to be a secret.
+      if (k.text().length() <= 64 && v.text().length() >= EmbeddedStrings.MIN_LENGTH) {
+        string(k.text() + ": " + v.text(), offset);
+      }
+    }
+  }
+
+  List<Text> strings() {
+    return strings;
+  }
+
   Collection<ImportRecord> imports() {
     return imports.values();
   }
@@ -144,5 +188,9 @@ final class PickleLedger {
       }
     }
     joblib |= other.joblib;
+    for (Text t : other.strings) {
+      string(t.text(), t.offset());
+    }
+    stringsDropped += other.stringsDropped;
   }
 }

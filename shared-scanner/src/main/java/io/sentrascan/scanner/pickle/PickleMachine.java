@@ -98,19 +98,13 @@ final class PickleMachine {
         }
         case POP_MARK -> popMark(at);
         case DUP -> push(peek(at), at);
-        case FLOAT,
-            BINFLOAT,
-            NONE,
-            NEWTRUE,
-            NEWFALSE,
-            BINBYTES,
-            SHORT_BINBYTES,
-            BINBYTES8,
-            BYTEARRAY8,
-            LONG4,
-            EMPTY_SET,
-            EMPTY_LIST,
-            NEXT_BUFFER ->
+        case BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8 -> {
+          if (in.text != null) {
+            ledger.string(in.text, at);
+          }
+          push(Value.OPAQUE, at);
+        }
+        case FLOAT, BINFLOAT, NONE, NEWTRUE, NEWFALSE, LONG4, EMPTY_SET, EMPTY_LIST, NEXT_BUFFER ->
             push(Value.OPAQUE, at);
         case INT, BININT, BININT1, BININT2, LONG, LONG1 ->
             push(in.complete ? new Value.Int(in.number) : Value.OPAQUE, at);
@@ -120,8 +114,11 @@ final class PickleMachine {
             UNICODE,
             BINUNICODE,
             SHORT_BINUNICODE,
-            BINUNICODE8 ->
-            push(new Value.Text(nonNull(in.text), in.complete), at);
+            BINUNICODE8 -> {
+          String text = nonNull(in.text);
+          ledger.string(text, at);
+          push(new Value.Text(text, in.complete), at);
+        }
         case PERSID -> push(Value.OPAQUE, at);
         case BINPERSID -> {
           pop(at);
@@ -182,6 +179,7 @@ final class PickleMachine {
           Value.Dict d = new Value.Dict();
           for (int i = 0; i + 1 < items.size(); i += 2) {
             d.put(items.get(i), items.get(i + 1));
+            ledger.item(items.get(i), items.get(i + 1), at);
           }
           push(d, at);
         }
@@ -192,6 +190,7 @@ final class PickleMachine {
           if (peek(at) instanceof Value.Dict d) {
             d.put(k, v);
           }
+          ledger.item(k, v, at);
         }
         case SETITEMS -> {
           List<Value> items = popMark(at);
@@ -200,6 +199,9 @@ final class PickleMachine {
             for (int i = 0; i + 1 < items.size(); i += 2) {
               d.put(items.get(i), items.get(i + 1));
             }
+          }
+          for (int i = 0; i + 1 < items.size(); i += 2) {
+            ledger.item(items.get(i), items.get(i + 1), at);
           }
         }
         case APPEND -> {

@@ -99,9 +99,9 @@ final class PickleOpcodeReader {
       case TEXT_I4 -> text(readSignedLength(), op);
       case TEXT_U4 -> text(readUnsigned(4), op);
       case TEXT_U8 -> text(readLength(8), op);
-      case BYTES_U1 -> skipPayload(readUnsigned(1));
-      case BYTES_U4 -> skipPayload(readUnsigned(4));
-      case BYTES_U8 -> skipPayload(readLength(8));
+      case BYTES_U1 -> bytesPayload(readUnsigned(1));
+      case BYTES_U4 -> bytesPayload(readUnsigned(4));
+      case BYTES_U8 -> bytesPayload(readLength(8));
       case LONG_U1 -> longValue(readUnsigned(1));
       case LONG_I4 -> longValue(readSignedLength());
     }
@@ -185,9 +185,28 @@ final class PickleOpcodeReader {
     return n;
   }
 
-  private void skipPayload(long n) throws IOException {
+  /**
+   * Skips a bytes payload; a short one that is printable text (a token or key stored as bytes) is
+   * kept in {@link #text} for the secret search. Long payloads are array data and never read.
+   */
+  private void bytesPayload(long n) throws IOException {
     number = n;
-    skip(n);
+    if (n < 16 || n > TEXT_PREFIX * 2L) {
+      skip(n);
+      return;
+    }
+    int len = (int) n;
+    readInto(scratch, len);
+    int printable = 0;
+    for (int i = 0; i < len; i++) {
+      int c = scratch[i] & 0xff;
+      if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t') {
+        printable++;
+      }
+    }
+    if (printable * 10L >= len * 9L) {
+      text = new String(scratch, 0, len, StandardCharsets.ISO_8859_1);
+    }
   }
 
   private void readInto(byte[] dst, int n) throws IOException {

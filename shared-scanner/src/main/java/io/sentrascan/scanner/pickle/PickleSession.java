@@ -5,6 +5,8 @@ import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.ScanContext;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Source;
+import io.sentrascan.scanner.text.EmbeddedStrings;
+import io.sentrascan.scanner.text.TextFindings;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.OptionalInt;
@@ -35,6 +37,7 @@ public final class PickleSession implements AutoCloseable {
   public record StreamResult(long start, long end, boolean complete) {}
 
   private final ImportPolicy policy;
+  private final TextFindings text;
   private final ScanContext ctx;
   private final long baseOffset;
   private final @Nullable String entry;
@@ -44,8 +47,14 @@ public final class PickleSession implements AutoCloseable {
   private boolean extraStreamReported;
   private boolean closed;
 
-  PickleSession(ImportPolicy policy, ScanContext ctx, long baseOffset, @Nullable String entry) {
+  PickleSession(
+      ImportPolicy policy,
+      TextFindings text,
+      ScanContext ctx,
+      long baseOffset,
+      @Nullable String entry) {
     this.policy = policy;
+    this.text = text;
     this.ctx = ctx;
     this.baseOffset = baseOffset;
     this.entry = entry;
@@ -207,6 +216,20 @@ public final class PickleSession implements AutoCloseable {
         ctx.report(p.ruleId(), p.severity(), at(p.offset()), p.description(), p.evidence());
       }
     }
+    reportSecrets();
+  }
+
+  /** Secrets in the strings of the streams: dict values, config strings, bytes that are text. */
+  private void reportSecrets() {
+    EmbeddedStrings strings = new EmbeddedStrings(PickleLedger.MAX_STRING_CHARS);
+    for (PickleLedger.Text t : ledger.strings()) {
+      long offset = baseOffset + t.offset();
+      strings.add(t.text(), at(t.offset()), "pickle string at offset " + offset);
+    }
+    strings.report(text, ctx);
+    if (ledger.stringsDropped > 0) {
+      ctx.addProperty("pickle.strings_not_searched", Long.toString(ledger.stringsDropped));
+    }
   }
 
   private Location at(long offset) {
@@ -308,6 +331,7 @@ public final class PickleSession implements AutoCloseable {
   static boolean parsesCleanly(ImportPolicy policy, Source source, long start) {
     PickleLedger trial = new PickleLedger(policy, () -> {});
     trial.speculativeOps = SPECULATIVE_OPS;
+    trial.collectStrings = false;
     PickleOpcodeReader in = new PickleOpcodeReader(source, start, Long.MAX_VALUE, 4096);
     PickleMachine machine = new PickleMachine(trial, 0);
     try {
@@ -332,6 +356,7 @@ public final class PickleSession implements AutoCloseable {
       }
       PickleLedger trial = new PickleLedger(policy, () -> {});
       trial.speculativeOps = SPECULATIVE_OPS;
+      trial.collectStrings = false;
       StreamResult r = run(trial, head, found, Long.MAX_VALUE);
       if (r.complete() && trial.hasPlausibleImports()) {
         return true;

@@ -75,6 +75,11 @@ public final class TextFindings {
 
   /** Secrets and personal data in {@code text}, in text order, without overlaps. */
   public List<TextMatch> find(CharSequence text) {
+    return find(text, true);
+  }
+
+  /** Secrets, and personal data when {@code personalData}, in text order, without overlaps. */
+  List<TextMatch> find(CharSequence text, boolean personalData) {
     String lower = text.toString().toLowerCase(Locale.ROOT);
     List<TextMatch> candidates = new ArrayList<>();
     for (SecretPattern p : catalog.patterns()) {
@@ -99,25 +104,27 @@ public final class TextFindings {
         add(candidates, p.ruleId(), proposed, p.description(), m.start(), m.end(), vs, ve, value);
       }
     }
-    PiiDetector.find(
-        text,
-        lower,
-        hit -> {
-          if (candidates.size() < 4 * MAX_MATCHES) {
-            String value = text.subSequence(hit.start(), hit.end()).toString();
-            Severity proposed = RuleCatalog.defaults().rule(hit.ruleId()).severity();
-            add(
-                candidates,
-                hit.ruleId(),
-                proposed,
-                hit.what(),
-                hit.start(),
-                hit.end(),
-                hit.start(),
-                hit.end(),
-                value);
-          }
-        });
+    if (personalData) {
+      PiiDetector.find(
+          text,
+          lower,
+          hit -> {
+            if (candidates.size() < 4 * MAX_MATCHES) {
+              String value = text.subSequence(hit.start(), hit.end()).toString();
+              Severity proposed = RuleCatalog.defaults().rule(hit.ruleId()).severity();
+              add(
+                  candidates,
+                  hit.ruleId(),
+                  proposed,
+                  hit.what(),
+                  hit.start(),
+                  hit.end(),
+                  hit.start(),
+                  hit.end(),
+                  value);
+            }
+          });
+    }
     // Secrets first, in catalog order, then personal data: the earlier one wins an overlap.
     List<TextMatch> accepted = new ArrayList<>();
     for (int i = 0; i < candidates.size() && accepted.size() < MAX_MATCHES; i++) {

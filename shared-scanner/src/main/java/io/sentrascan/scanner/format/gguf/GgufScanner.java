@@ -6,6 +6,8 @@ import io.sentrascan.scanner.Scanner;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Source;
 import io.sentrascan.scanner.template.ChatTemplateAnalyzer;
+import io.sentrascan.scanner.text.EmbeddedStrings;
+import io.sentrascan.scanner.text.TextFindings;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -18,8 +20,9 @@ import java.util.Set;
 /**
  * GGUF model files (llama.cpp), versions 1 to 3, little- or big-endian. The header, every metadata
  * key and value and every tensor info are parsed and checked against the file size; the chat
- * templates in {@code tokenizer.chat_template*} are analysed for template injection. Tensor data is
- * never read: its offsets and sizes are checked arithmetically.
+ * templates in {@code tokenizer.chat_template*} are analysed for template injection, and every
+ * metadata string outside the vocabulary is searched for secrets. Tensor data is never read: its
+ * offsets and sizes are checked arithmetically.
  */
 public final class GgufScanner implements Scanner {
   /** Real keys are under 100 bytes; the specification allows 65,535, which is far too generous. */
@@ -30,6 +33,10 @@ public final class GgufScanner implements Scanner {
 
   private static final long MAX_STRING_BYTES = 256L << 20;
   private static final int MAX_KEPT_STRING_BYTES = 4 << 20;
+
+  /** Bytes of one metadata string searched for secrets; the rest of a longer one is skipped. */
+  private static final int MAX_SECRET_STRING_BYTES = 64 << 10;
+
   private static final long MAX_KV = 1_000_000;
   private static final long MAX_TENSORS = 200_000;
   private static final int MAX_ARRAY_DEPTH = 4;
@@ -50,6 +57,8 @@ public final class GgufScanner implements Scanner {
           "general.basename", "gguf.basename",
           "general.size_label", "gguf.size_label");
 
+  private static final TextFindings TEXT = TextFindings.defaults();
+
   @Override
   public String name() {
     return "gguf";
@@ -57,12 +66,12 @@ public final class GgufScanner implements Scanner {
 
   @Override
   public String version() {
-    return "1.0.0+" + ChatTemplateAnalyzer.version();
+    return "1.1.0+" + ChatTemplateAnalyzer.version() + "+secrets-" + TEXT.version();
   }
 
   @Override
   public String description() {
-    return "GGUF v1–v3 (magic `GGUF`, either byte order): counts, lengths and value types bounded against the file, tensor infos (dimensions, types, offsets, alignment, overlap, duplicates) checked without reading tensor data; `tokenizer.chat_template*` analysed for template injection; architecture, name and license recorded for the SBOM.";
+    return "GGUF v1–v3 (magic `GGUF`, either byte order): counts, lengths and value types bounded against the file, tensor infos (dimensions, types, offsets, alignment, overlap, duplicates) checked without reading tensor data; `tokenizer.chat_template*` analysed for template injection; metadata strings outside the vocabulary searched for secrets (located by key, masked); architecture, name and license recorded for the SBOM.";
   }
 
   @Override
@@ -90,6 +99,7 @@ public final class GgufScanner implements Scanner {
     final ScanContext ctx;
     final GgufReader in;
     final int version;
+    final EmbeddedStrings strings = EmbeddedStrings.withDefaultBudget();
     long alignment = DEFAULT_ALIGNMENT;
 
     Parse(ScanContext ctx, GgufReader in, int version) {
@@ -133,6 +143,11 @@ public final class GgufScanner implements Scanner {
       parse(p, source.size());
     } catch (Stop stop) {
       ctx.report(stop.rule, ctx.at(stop.offset), stop.getMessage(), "offset " + stop.offset);
+    }
+    // Also after a stop: secrets in the metadata read so far are still in the file.
+    p.strings.report(TEXT, ctx);
+    if (p.strings.skipped() > 0) {
+      ctx.addProperty("gguf.strings_not_searched", Long.toString(p.strings.skipped()));
     }
   }
 
@@ -214,14 +229,20 @@ public final class GgufScanner implements Scanner {
       String property = depth == 0 ? PROPERTIES.get(key) : null;
       if (template || property != null) {
         String text = string(p, MAX_KEPT_STRING_BYTES, key);
+        p.strings.add(text, p.ctx.at(at, key), "GGUF metadata " + key);
         if (template) {
           p.ctx.addProperty("gguf.chat_template", key);
           ChatTemplateAnalyzer.defaults().analyze(text, p.ctx, p.ctx.at(at, key));
         } else {
-          p.ctx.addProperty(property, text.length() > 200 ? text.substring(0, 200) : text);
+          String shown = TEXT.redact(text);
+          p.ctx.addProperty(property, shown.length() > 200 ? shown.substring(0, 200) : shown);
         }
-      } else {
+      } else if (key.startsWith("tokenizer.ggml.")) {
+        // The vocabulary and merges: hundreds of thousands of token pieces, no settings.
         skipString(p, key);
+      } else {
+        String text = string(p, MAX_SECRET_STRING_BYTES, key);
+        p.strings.add(text, p.ctx.at(at, key), "GGUF metadata " + key);
       }
       return;
     }

@@ -1,12 +1,11 @@
 package io.sentrascan.scanner.format.lightgbm;
 
 import io.sentrascan.scanner.MalformedFileException;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /** Lines of a stream with their byte offsets, refusing lines longer than a bound. */
@@ -17,37 +16,65 @@ final class LineReader {
   static final int MAX_LINE_BYTES = 64 << 20;
 
   private final InputStream in;
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+  private final byte[] buf = new byte[65536];
+  private int pos;
+  private int len;
+  private byte[] line = new byte[256];
+  private int lineLength;
   private long position;
   private long lineOffset;
 
   LineReader(InputStream in) {
-    this.in = new BufferedInputStream(in, 65536);
+    this.in = in;
   }
 
-  /** The next line without its terminator, or null at the end. */
+  /**
+   * The next line without its terminator, or null at the end. Scans a chunk at a time for the line
+   * break: reading byte by byte through a (synchronized) buffered stream ran at 6 MB/s.
+   */
   @Nullable String next() throws IOException {
-    line.reset();
+    lineLength = 0;
     lineOffset = position;
-    int b;
     boolean any = false;
-    while ((b = in.read()) >= 0) {
-      position++;
+    while (true) {
+      if (pos == len) {
+        len = Math.max(0, in.read(buf, 0, buf.length));
+        pos = 0;
+        if (len == 0) {
+          break;
+        }
+      }
       any = true;
-      if (b == '\n') {
+      int start = pos;
+      int end = start;
+      while (end < len && buf[end] != '\n') {
+        end++;
+      }
+      append(start, end - start);
+      boolean lineBreak = end < len;
+      pos = lineBreak ? end + 1 : end;
+      position += pos - start;
+      if (lineBreak) {
         break;
       }
-      if (line.size() >= MAX_LINE_BYTES) {
-        throw new MalformedFileException(
-            "a line is longer than " + MAX_LINE_BYTES + " bytes", lineOffset);
-      }
-      line.write(b);
     }
     if (!any) {
       return null;
     }
-    String s = line.toString(StandardCharsets.UTF_8);
+    String s = new String(line, 0, lineLength, StandardCharsets.UTF_8);
     return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private void append(int from, int n) throws MalformedFileException {
+    if ((long) lineLength + n > MAX_LINE_BYTES) {
+      throw new MalformedFileException(
+          "a line is longer than " + MAX_LINE_BYTES + " bytes", lineOffset);
+    }
+    if (lineLength + n > line.length) {
+      line = Arrays.copyOf(line, Math.max(lineLength + n, line.length * 2));
+    }
+    System.arraycopy(buf, from, line, lineLength, n);
+    lineLength += n;
   }
 
   /** Byte offset of the line {@link #next} returned last. */

@@ -11,7 +11,17 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
-/** Streams the IR's elements once, with depth and element-count bounds. */
+/**
+ * Streams the IR's elements once, with depth and element-count bounds.
+ *
+ * <p>Structure checked on 2026-11-27 against OpenVINO's IR documentation
+ * (docs/articles_en/documentation/openvino-ir-format.rst: {@code <net>} root, {@code <layer>} per
+ * operation with {@code type} and the opset in {@code version}, {@code <edge>} per data flow) and
+ * the IR reader of openvinotoolkit/openvino (inference-engine/src/readers/ir_reader/
+ * ie_ir_parser.cpp, 2021): an operation whose {@code version} names no opset, such as {@code
+ * "extension"} or {@code "experimental"}, is built from a loaded extension library. So every
+ * version that is not {@code opsetN} (or OpenVINO's {@code internal}) is reported, as written.
+ */
 final class IrWalker {
   static final long MAX_BYTES = 512L * 1024 * 1024;
   static final int MAX_DEPTH = 64;

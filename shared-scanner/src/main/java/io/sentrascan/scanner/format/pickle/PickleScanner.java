@@ -54,7 +54,7 @@ public final class PickleScanner implements Scanner {
 
   @Override
   public String description() {
-    return "Pickle protocols 0–5 under any name (also joblib, dill, cloudpickle): every import resolved through the memo and checked against allow- and deny-lists, calls detected, several streams and streams after garbage analysed, a pickle under a data-format name flagged.";
+    return "Pickle protocols 0–5 under any name (also joblib, dill, cloudpickle): every import resolved through the memo and checked against allow- and deny-lists, calls detected, several streams and streams after garbage analysed, a pickle under a data-format name flagged; string values (and short printable bytes, dict items as `key: value`) searched for secrets, located by opcode offset and masked.";
   }
 
   @Override

@@ -11,11 +11,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * TensorFlow SavedModel ({@code saved_model.pb}), MetaGraph ({@code .meta}) and frozen GraphDef
- * ({@code .pb}) files. Protobuf has no magic bytes, so detection takes the file name as the hint
- * and requires the first bytes to parse as the message that name implies, down to a node with an op
- * name (or, for a SavedModel, a schema version and a meta graph). The scan walks every node of the
- * graphs and of their function libraries with a bounded wire-format reader and reports the ops that
- * run Python, touch files or reach the network; tensor contents are skipped by length.
+ * ({@code .pb}) files, under any name. Protobuf has no magic bytes: a file named like one of these
+ * must parse as the message that name implies, down to a node with an op name (or, for a
+ * SavedModel, a schema version and a meta graph); a file under any other name ({@code model.bin})
+ * must pass a stricter structural check over the first 64 KiB, so that other protobufs (ONNX, Core
+ * ML, Paddle) are not taken for graphs. The scan walks every node of the graphs and of their
+ * function libraries with a bounded wire-format reader and reports the ops that run Python, touch
+ * files or reach the network; tensor contents are skipped by length.
  */
 public final class TensorFlowScanner implements Scanner {
   @Override
@@ -25,12 +27,12 @@ public final class TensorFlowScanner implements Scanner {
 
   @Override
   public String version() {
-    return "1.0.0+ops-" + RiskyOps.defaults().version();
+    return "1.1.0+ops-" + RiskyOps.defaults().version();
   }
 
   @Override
   public String description() {
-    return "TensorFlow SavedModel, MetaGraph and frozen GraphDef (name hint plus a protobuf parse down to real op names): every node of the graph and function library; Python ops, file reads and writes, debug and print ops writing files, network ops, with node names; Keras Lambda configs in the object graph.";
+    return "TensorFlow SavedModel, MetaGraph and frozen GraphDef under any name (a name hint plus a protobuf parse down to real op names, or without a hint a strict check of SavedModel/GraphDef field structure): every node of the graph and function library; Python ops, file reads and writes, debug and print ops writing files, network ops, with node names; Keras Lambda configs in the object graph.";
   }
 
   @Override
@@ -61,6 +63,13 @@ public final class TensorFlowScanner implements Scanner {
       if (head.looksLikeMetaGraph()) {
         return GraphWalker.Kind.META_GRAPH;
       }
+    }
+    // No name hint (a renamed file): only the strict structural checks.
+    if (head.isGraphByContent()) {
+      return GraphWalker.Kind.GRAPH;
+    }
+    if (head.isSavedModelByContent()) {
+      return GraphWalker.Kind.SAVED_MODEL;
     }
     return null;
   }
@@ -122,6 +131,113 @@ public final class TensorFlowScanner implements Scanner {
       } catch (IOException e) {
         return false;
       }
+    }
+
+    /**
+     * A GraphDef without a name hint ({@code graph.proto}: {@code repeated NodeDef node = 1},
+     * {@code FunctionDefLibrary library = 2}, {@code int32 version = 3}, {@code VersionDef versions
+     * = 4}, {@code GraphDebugInfo debug_info = 5}): it opens with a node, and every top-level field
+     * in the head is one of those with a length that fits the file, and every node complete in the
+     * head has only NodeDef fields ({@code node_def.proto}: name 1, op 2, input 3, device 4, attr
+     * 5, experimental_debug_info 6, experimental_type 7) and a name and an op name. ONNX opens with
+     * a varint, Core ML and SavedModel too, so none of them gets here.
+     */
+    boolean isGraphByContent() {
+      try {
+        ProtoReader.Field f = new ProtoReader.Field();
+        long pos = 0;
+        int nodes = 0;
+        while (pos < headEnd) {
+          long next = in.next(pos, headEnd, f);
+          if (f.number == 3 && f.wireType == ProtoReader.VARINT) {
+            pos = next;
+            continue;
+          }
+          if (f.number < 1 || f.number > 5 || f.wireType != ProtoReader.LEN) {
+            return false;
+          }
+          if (f.start + f.value > fileSize) {
+            return false;
+          }
+          if (f.number == 1 && !f.clipped && nodes < 64) {
+            if (!nodeAt(f.start, f.end) || !onlyFields(f.start, f.end, 7)) {
+              return false;
+            }
+            nodes++;
+          } else if (pos == 0) {
+            return false; // a graph opens with a node
+          }
+          if (f.clipped) {
+            break;
+          }
+          pos = next;
+        }
+        return nodes > 0;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    /**
+     * A SavedModel without a name hint ({@code saved_model.proto}: {@code int64
+     * saved_model_schema_version = 1}, {@code repeated MetaGraphDef meta_graphs = 2}): version 1
+     * (the only one TensorFlow writes), then only meta graphs; each meta graph in the head holds
+     * only MetaGraphDef fields ({@code meta_graph.proto}: meta_info_def 1, graph_def 2, saver_def
+     * 3, collection_def 4, signature_def 5, asset_file_def 6, object_graph_def 7), all messages. A
+     * Core ML model also opens with a small varint and a field-2 message, but its description holds
+     * {@code output = 10} and the model follows as field 200 or above.
+     */
+    boolean isSavedModelByContent() {
+      try {
+        ProtoReader.Field f = new ProtoReader.Field();
+        long pos = in.next(0, headEnd, f);
+        if (f.number != 1 || f.wireType != ProtoReader.VARINT || f.value != 1) {
+          return false;
+        }
+        int graphs = 0;
+        while (pos < headEnd) {
+          long next = in.next(pos, headEnd, f);
+          if (f.number != 2 || f.wireType != ProtoReader.LEN || f.start + f.value > fileSize) {
+            return false;
+          }
+          if (!onlyFields(f.start, f.end, 7)) {
+            return false;
+          }
+          graphs++;
+          if (f.clipped) {
+            break;
+          }
+          pos = next;
+        }
+        return graphs > 0;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    /**
+     * Every field of the message in {@code [start, end)} (clipped to the head) is a message or
+     * string numbered 1 to {@code max}; the last one may run past the head.
+     */
+    private boolean onlyFields(long start, long end, int max) throws IOException {
+      ProtoReader.Field g = new ProtoReader.Field();
+      long pos = start;
+      while (pos < end) {
+        long next;
+        try {
+          next = in.next(pos, end, g);
+        } catch (IOException e) {
+          return end >= headEnd; // cut off by the head, not broken
+        }
+        if (g.number < 1 || g.number > max || g.wireType != ProtoReader.LEN) {
+          return false;
+        }
+        if (g.clipped) {
+          return end >= headEnd;
+        }
+        pos = next;
+      }
+      return true;
     }
 
     /** Field 1 (meta info) or 2 (graph) a message whose own first field parses. */

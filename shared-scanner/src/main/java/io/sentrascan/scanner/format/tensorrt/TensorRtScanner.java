@@ -20,6 +20,15 @@ import java.util.regex.Pattern;
  * engine is deserialized), embedded ELF libraries (version-compatible engines can carry plugin
  * libraries), and the names of NVIDIA plugins ({@code *_TRT}).
  */
+// What is known about the header (checked 2026-11-27; the runtime is closed source and NVIDIA's
+// public headers do not define it): deserialisation first checks a 4-byte magic tag
+// (NVIDIA/TensorRT issues #1384, #2915: "plan->header.magicTag == rt::kPLAN_MAGIC_TAG"), then a
+// serialization version in byte 8, which NVIDIA confirmed encodes the TensorRT release
+// (NVIDIA/TensorRT #3073: 205 = 8.2, 213 = 8.4, 232 = 8.5). The tags "ftrt"/"ptrt" come from
+// engine files seen in the wild, not from a specification; one report (ultralytics #22910) gives
+// 0x74727402 for recent releases, not confirmed by any NVIDIA source, so it is not accepted yet. An
+// engine with another tag is left to the other scanners (and ends as unrecognised), never
+// mis-parsed.
 public final class TensorRtScanner implements Scanner {
   /** Bytes scanned at most; engines are mostly weights and kernels. */
   static final long MAX_SCAN_BYTES = 512L * 1024 * 1024;

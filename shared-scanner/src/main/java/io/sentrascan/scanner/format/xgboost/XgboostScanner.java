@@ -24,9 +24,11 @@ import java.nio.charset.StandardCharsets;
 public final class XgboostScanner implements Scanner {
   /**
    * JSON and UBJSON models up to this size are read whole into a tree and fully checked; the
-   * objective of a larger JSON model is still found by streaming, so padding cannot hide it.
+   * objective of a larger JSON model is still found by streaming, so padding cannot hide it. The
+   * tree costs about eight times the text: under a 256 MB heap a 33 MB model was checked and a 62
+   * MB one ran the JVM out of memory (docs/benchmarks.md), so the bound leaves room for that.
    */
-  static final long MAX_DOCUMENT_BYTES = 64L << 20;
+  static final long MAX_DOCUMENT_BYTES = 24L << 20;
 
   private static final byte[] LEGACY_MAGIC = {'b', 'i', 'n', 'f'};
   private static final int LEGACY_PARAM_BYTES = 136;

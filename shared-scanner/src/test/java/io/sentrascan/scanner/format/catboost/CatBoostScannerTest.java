@@ -1,11 +1,10 @@
 package io.sentrascan.scanner.format.catboost;
 
+import static io.sentrascan.testing.FormatFixtures.scanFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
-import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,10 +15,7 @@ class CatBoostScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/catboost");
 
   private static FileResult scan(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files()
-        .get(0);
+    return scanFile(FIXTURES.resolve(name));
   }
 
   private static List<Finding> of(FileResult file, String ruleId) {

@@ -1,17 +1,17 @@
 package io.sentrascan.scanner.format.executorch;
 
+import static io.sentrascan.testing.FormatFixtures.only;
+import static io.sentrascan.testing.FormatFixtures.scanFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Sources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +19,7 @@ class ExecuTorchScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/executorch");
 
   private static FileResult scan(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files()
-        .get(0);
-  }
-
-  private static Finding only(FileResult file, String ruleId) {
-    List<Finding> found = file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
-    assertThat(found).as(file.findings().toString()).hasSize(1);
-    return found.get(0);
+    return scanFile(FIXTURES.resolve(name));
   }
 
   @Test

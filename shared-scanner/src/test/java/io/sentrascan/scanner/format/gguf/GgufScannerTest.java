@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.format.gguf;
 
+import static io.sentrascan.testing.FormatFixtures.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
@@ -26,12 +27,6 @@ class GgufScannerTest {
   private static FileResult scan(String name) throws IOException {
     byte[] data = Files.readAllBytes(FIXTURES.resolve(name));
     return ENGINE.scanSource(Sources.bytes(data, name)).get(0);
-  }
-
-  private static Finding only(FileResult file, String ruleId) {
-    List<Finding> found = file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
-    assertThat(found).as(file.findings().toString()).hasSize(1);
-    return found.get(0);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.format.hfconfig;
 
+import static io.sentrascan.testing.FormatFixtures.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
@@ -28,12 +29,6 @@ class HfConfigScannerTest {
 
   private static FileResult scanBytes(byte[] data, String name) {
     return ENGINE.scanSource(Sources.bytes(data, name)).get(0);
-  }
-
-  private static Finding only(FileResult file, String ruleId) {
-    List<Finding> found = file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
-    assertThat(found).as(file.findings().toString()).hasSize(1);
-    return found.get(0);
   }
 
   @Test

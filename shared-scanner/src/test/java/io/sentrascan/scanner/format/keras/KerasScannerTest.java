@@ -1,11 +1,11 @@
 package io.sentrascan.scanner.format.keras;
 
+import static io.sentrascan.testing.FormatFixtures.only;
+import static io.sentrascan.testing.FormatFixtures.scanPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
-import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Verdict;
@@ -20,18 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KerasScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/keras");
 
-  private static ScanResult scanPath(Path path) throws IOException {
-    return ScanEngine.defaults().scan(List.of(path), Policy.defaults(), p -> {});
-  }
-
   private static List<FileResult> scan(String name) throws IOException {
     return scanPath(FIXTURES.resolve(name)).files();
-  }
-
-  private static Finding only(FileResult file, String ruleId) {
-    List<Finding> found = file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
-    assertThat(found).as(file.findings().toString()).hasSize(1);
-    return found.get(0);
   }
 
   @Test

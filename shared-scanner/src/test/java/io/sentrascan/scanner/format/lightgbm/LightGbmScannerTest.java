@@ -1,11 +1,11 @@
 package io.sentrascan.scanner.format.lightgbm;
 
+import static io.sentrascan.testing.FormatFixtures.rule;
+import static io.sentrascan.testing.FormatFixtures.scanFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
-import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,14 +16,7 @@ class LightGbmScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/lightgbm");
 
   private static FileResult scan(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files()
-        .get(0);
-  }
-
-  private static List<Finding> of(FileResult file, String ruleId) {
-    return file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
+    return scanFile(FIXTURES.resolve(name));
   }
 
   @Test
@@ -36,7 +29,7 @@ class LightGbmScannerTest {
 
   @Test
   void absoluteAndClimbingPathsAreHigh() throws IOException {
-    List<Finding> paths = of(scan("malicious-output-model-path.txt"), "LGB-001");
+    List<Finding> paths = rule(scan("malicious-output-model-path.txt"), "LGB-001");
     assertThat(paths).hasSize(2);
     assertThat(paths).allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
     assertThat(paths.get(0).location().context()).isEqualTo("parameters output_model");
@@ -46,14 +39,14 @@ class LightGbmScannerTest {
 
   @Test
   void networkTrainingIsHigh() throws IOException {
-    Finding f = of(scan("malicious-machines.txt"), "LGB-002").get(0);
+    Finding f = rule(scan("malicious-machines.txt"), "LGB-002").get(0);
     assertThat(f.severity()).isEqualTo(Severity.HIGH);
     assertThat(f.evidence()).contains("attacker.example.com");
   }
 
   @Test
   void treeArraysAreCheckedAgainstTheHeader() throws IOException {
-    List<Finding> f = of(scan("malformed-tree-arrays.txt"), "LGB-003");
+    List<Finding> f = rule(scan("malformed-tree-arrays.txt"), "LGB-003");
     assertThat(f)
         .extracting(Finding::description)
         .anySatisfy(d -> assertThat(d).contains("split_feature 7", "max_feature_idx=3"))

@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.format.modelcard;
 
+import static io.sentrascan.testing.FormatFixtures.scanText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
@@ -19,9 +20,7 @@ class ModelCardScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/modelcard");
 
   private static FileResult scan(String name, String card) {
-    return ScanEngine.defaults()
-        .scanSource(Sources.bytes(card.getBytes(StandardCharsets.UTF_8), name))
-        .get(0);
+    return scanText(card, name);
   }
 
   @Test

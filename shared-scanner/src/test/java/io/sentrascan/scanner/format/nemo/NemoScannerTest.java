@@ -1,11 +1,10 @@
 package io.sentrascan.scanner.format.nemo;
 
+import static io.sentrascan.testing.FormatFixtures.scanFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
-import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,9 +15,7 @@ class NemoScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/nemo");
 
   private static List<FileResult> scan(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files();
+    return scanFiles(FIXTURES.resolve(name));
   }
 
   private static List<Finding> all(List<FileResult> files) {

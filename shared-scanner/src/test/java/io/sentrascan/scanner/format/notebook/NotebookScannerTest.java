@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.format.notebook;
 
+import static io.sentrascan.testing.FormatFixtures.scanFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.Severity;
@@ -15,7 +15,6 @@ import io.sentrascan.scanner.Sources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NotebookScannerTest {
@@ -30,10 +29,7 @@ class NotebookScannerTest {
   }
 
   private static FileResult fixture(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files()
-        .get(0);
+    return scanFile(FIXTURES.resolve(name));
   }
 
   /** A notebook with the given cells; each cell is (type, source, outputs or null). */

@@ -1,5 +1,7 @@
 package io.sentrascan.scanner.format.numpy;
 
+import static io.sentrascan.testing.FormatFixtures.only;
+import static io.sentrascan.testing.FormatFixtures.scanFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
@@ -17,15 +19,7 @@ class NumpyScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/numpy");
 
   private static List<FileResult> scan(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files();
-  }
-
-  private static Finding only(FileResult file, String ruleId) {
-    List<Finding> found = file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
-    assertThat(found).as(file.findings().toString()).hasSize(1);
-    return found.get(0);
+    return scanFiles(FIXTURES.resolve(name));
   }
 
   @Test

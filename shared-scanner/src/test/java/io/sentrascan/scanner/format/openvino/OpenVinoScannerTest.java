@@ -1,10 +1,11 @@
 package io.sentrascan.scanner.format.openvino;
 
+import static io.sentrascan.testing.FormatFixtures.only;
+import static io.sentrascan.testing.FormatFixtures.scanFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Sources;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,22 +20,13 @@ class OpenVinoScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/openvino");
 
   private static FileResult scan(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files()
-        .get(0);
+    return scanFile(FIXTURES.resolve(name));
   }
 
   private static FileResult scanText(String xml) {
     return ScanEngine.defaults()
         .scanSource(Sources.bytes(xml.getBytes(StandardCharsets.UTF_8), "model.xml"))
         .get(0);
-  }
-
-  private static Finding only(FileResult file, String ruleId) {
-    List<Finding> found = file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
-    assertThat(found).as(file.findings().toString()).hasSize(1);
-    return found.get(0);
   }
 
   @Test

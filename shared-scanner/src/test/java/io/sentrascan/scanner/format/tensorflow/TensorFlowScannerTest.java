@@ -1,12 +1,12 @@
 package io.sentrascan.scanner.format.tensorflow;
 
+import static io.sentrascan.testing.FormatFixtures.rule;
+import static io.sentrascan.testing.FormatFixtures.scanPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
-import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.Probe;
-import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Sources;
@@ -25,16 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TensorFlowScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/tensorflow");
 
-  private static ScanResult scanPath(Path path) throws IOException {
-    return ScanEngine.defaults().scan(List.of(path), Policy.defaults(), p -> {});
-  }
-
   private static FileResult scan(String name) throws IOException {
     return scanPath(FIXTURES.resolve(name)).files().get(0);
-  }
-
-  private static List<Finding> rule(FileResult file, String ruleId) {
-    return file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
   }
 
   @Test
@@ -135,9 +127,52 @@ class TensorFlowScannerTest {
   }
 
   @Test
-  void detectionNeedsTheNameHintAndTheStructure(@TempDir Path dir) throws IOException {
+  void renamedGraphsAreRecognisedByTheirStructure() throws IOException {
+    FileResult saved = scan("benign-renamed-saved-model.bin");
+    assertThat(saved.scanner()).isEqualTo("tensorflow");
+    assertThat(saved.format()).isEqualTo("tensorflow-savedmodel");
+    assertThat(saved.findings()).isEmpty();
+    assertThat(scan("benign-renamed-keras-saved-model").format())
+        .isEqualTo("tensorflow-savedmodel");
+    assertThat(scan("benign-renamed-frozen-graph.dat").format()).isEqualTo("tensorflow-graphdef");
+    Finding eager = rule(scan("malicious-renamed-saved-model-eagerpyfunc.bin"), "TF-001").get(0);
+    assertThat(eager.location().context())
+        .isEqualTo("function __inference_call_99 node \"EagerPyFunc\" (EagerPyFunc)");
+    FileResult pyfunc = scan("malicious-renamed-pyfunc-graph.bin");
+    assertThat(pyfunc.format()).isEqualTo("tensorflow-graphdef");
+    assertThat(rule(pyfunc, "TF-001")).isNotEmpty();
+  }
+
+  /**
+   * Every other fixture, protobufs (ONNX, Core ML, Paddle) included, is left to its scanner when
+   * only its content speaks ({@code keras_metadata.pb} has the name hint; the Keras scanner comes
+   * first in the registry).
+   */
+  @Test
+  void noOtherFormatsFixtureIsTakenForAGraph() throws IOException {
+    Path root = FIXTURES.getParent();
+    List<Path> others;
+    try (var walk = Files.walk(root)) {
+      others =
+          walk.filter(Files::isRegularFile)
+              .filter(p -> !p.startsWith(FIXTURES))
+              .filter(p -> !p.getFileName().toString().endsWith(".json"))
+              .filter(p -> !p.getFileName().toString().endsWith(".pb"))
+              .sorted()
+              .toList();
+    }
+    assertThat(others).hasSizeGreaterThan(300);
+    for (Path p : others) {
+      try (var src = Sources.file(p, p.toString())) {
+        assertThat(new TensorFlowScanner().supports(Probe.of(src))).as(p.toString()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void detectionNeedsTheStructure(@TempDir Path dir) throws IOException {
     byte[] graph = Files.readAllBytes(FIXTURES.resolve("malicious-pyfunc.pb"));
-    assertThat(claims(dir, "model.bin", graph)).isFalse();
+    assertThat(claims(dir, "model.bin", graph)).isTrue();
     assertThat(claims(dir, "frozen.pb", graph)).isTrue();
     assertThat(claims(dir, "notes.pb", "just some text\n".getBytes(StandardCharsets.UTF_8)))
         .isFalse();
@@ -148,6 +183,10 @@ class TensorFlowScannerTest {
     };
     assertThat(claims(dir, "model.pb", onnx)).isFalse();
     assertThat(claims(dir, "saved_model.pb", onnx)).isFalse();
+    assertThat(claims(dir, "model.bin", onnx)).isFalse();
+    // A Core ML Model: specificationVersion 1, description 2 with input 1 and output 10.
+    byte[] coreMl = {0x08, 0x01, 0x12, 0x06, 0x0a, 0x01, 'x', 0x52, 0x01, 'y'};
+    assertThat(claims(dir, "model.bin", coreMl)).isFalse();
   }
 
   private static boolean claims(Path dir, String name, byte[] content) throws IOException {

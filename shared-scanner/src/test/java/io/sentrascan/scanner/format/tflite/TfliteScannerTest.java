@@ -1,5 +1,7 @@
 package io.sentrascan.scanner.format.tflite;
 
+import static io.sentrascan.testing.FormatFixtures.only;
+import static io.sentrascan.testing.FormatFixtures.scanFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
@@ -20,16 +22,7 @@ class TfliteScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/tflite");
 
   private static FileResult scan(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files()
-        .get(0);
-  }
-
-  private static Finding only(FileResult file, String ruleId) {
-    List<Finding> found = file.findings().stream().filter(f -> f.ruleId().equals(ruleId)).toList();
-    assertThat(found).as(file.findings().toString()).hasSize(1);
-    return found.get(0);
+    return scanFile(FIXTURES.resolve(name));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.sentrascan.scanner.format.xgboost;
 
+import static io.sentrascan.testing.FormatFixtures.scanFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentrascan.scanner.FileResult;
@@ -20,10 +21,7 @@ class XgboostScannerTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures/xgboost");
 
   private static FileResult scan(String name) throws IOException {
-    return ScanEngine.defaults()
-        .scan(List.of(FIXTURES.resolve(name)), Policy.defaults(), p -> {})
-        .files()
-        .get(0);
+    return scanFile(FIXTURES.resolve(name));
   }
 
   private static List<Finding> of(FileResult file, String ruleId) {

@@ -6,6 +6,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * SDK clients as the function builds them from its environment: region, credentials and endpoint
@@ -36,7 +37,15 @@ public final class AwsClients {
         .build();
   }
 
-  static EventBridgeClient eventBridge() {
+  /** Step Functions, for the scan function's hand-off to the large-model workflow. */
+  public static SfnClient sfn() {
+    return SfnClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(overrides())
+        .build();
+  }
+
+  public static EventBridgeClient eventBridge() {
     return EventBridgeClient.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(overrides())

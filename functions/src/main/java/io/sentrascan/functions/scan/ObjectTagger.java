@@ -2,6 +2,7 @@ package io.sentrascan.functions.scan;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest;
@@ -40,14 +41,20 @@ final class ObjectTagger {
   }
 
   Result tag(ScanRecord record) {
+    return tag(
+        record.bucket(), record.key(), record.versionId(), record.verdict(), record.scanId());
+  }
+
+  /** Tags one object version with a scan's verdict and id. */
+  Result tag(String bucket, String key, @Nullable String versionId, String verdict, String scanId) {
     List<Tag> tags = new ArrayList<>();
     try {
       for (Tag t :
           s3.getObjectTagging(
                   GetObjectTaggingRequest.builder()
-                      .bucket(record.bucket())
-                      .key(record.key())
-                      .versionId(record.versionId())
+                      .bucket(bucket)
+                      .key(key)
+                      .versionId(versionId)
                       .build())
               .tagSet()) {
         if (!t.key().equals(VERDICT_TAG) && !t.key().equals(SCAN_ID_TAG)) {
@@ -57,13 +64,13 @@ final class ObjectTagger {
       if (tags.size() + 2 > MAX_TAGS) {
         return Result.NO_ROOM;
       }
-      tags.add(Tag.builder().key(VERDICT_TAG).value(record.verdict()).build());
-      tags.add(Tag.builder().key(SCAN_ID_TAG).value(record.scanId()).build());
+      tags.add(Tag.builder().key(VERDICT_TAG).value(verdict).build());
+      tags.add(Tag.builder().key(SCAN_ID_TAG).value(scanId).build());
       s3.putObjectTagging(
           PutObjectTaggingRequest.builder()
-              .bucket(record.bucket())
-              .key(record.key())
-              .versionId(record.versionId())
+              .bucket(bucket)
+              .key(key)
+              .versionId(versionId)
               .tagging(Tagging.builder().tagSet(tags).build())
               .build());
       return Result.TAGGED;

@@ -23,8 +23,10 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * an object overwritten mid-scan fails the read instead of mixing two contents. Thread-safe: the
  * engine hashes on one thread while a scanner reads on another.
  */
-final class S3RangeSource implements Source {
-  static final int BLOCK_BYTES = 1 << 20;
+public final class S3RangeSource implements Source {
+  /** The block size of every read the scan function makes. */
+  public static final int BLOCK_BYTES = 1 << 20;
+
   static final int CACHED_BLOCKS = 8;
 
   private final S3Client s3;
@@ -48,8 +50,13 @@ final class S3RangeSource implements Source {
         }
       };
 
+  /**
+   * One object version.
+   *
+   * @param ifMatch the ETag every read must match (for an unversioned object), or null
+   */
   @SuppressWarnings("TooManyParameters") // one object version's coordinates; built in one place
-  S3RangeSource(
+  public S3RangeSource(
       S3Client s3,
       String bucket,
       String key,

@@ -2,6 +2,7 @@ package io.sentrascan.functions.scan;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the function needs to know about its surroundings, read from the Lambda environment.
@@ -15,11 +16,14 @@ import java.util.Objects;
  *     under DynamoDB's 400 KB item limit for the summary attributes)
  * @param s3PathStyle path-style S3 addressing, for S3-compatible endpoints such as LocalStack
  *     ({@code S3_FORCE_PATH_STYLE})
- * @param maxObjectBytes larger objects are not scanned here but recorded as ERROR with the reason
- *     ({@code MAX_OBJECT_BYTES}; default {@link #DEFAULT_MAX_OBJECT_BYTES}): they belong to the
- *     large-model workflow, which is not built yet
+ * @param maxObjectBytes larger objects are not scanned here but handed to the large-model workflow,
+ *     or without one recorded as ERROR with the reason ({@code MAX_OBJECT_BYTES}; default {@link
+ *     #DEFAULT_MAX_OBJECT_BYTES}): they belong to the large-model workflow, which is not built yet
  * @param sbomBucket bucket for the CycloneDX ML-BOM of every scan ({@code SBOM_BUCKET}; when unset,
  *     the results bucket, so that a deployment that predates it keeps working)
+ * @param largeModelStateMachineArn the large-model workflow ({@code
+ *     LARGE_MODEL_STATE_MACHINE_ARN}): objects over {@code maxObjectBytes} are handed to it; when
+ *     unset they get an ERROR record
  */
 public record ScanConfig(
     String resultsBucket,
@@ -28,10 +32,45 @@ public record ScanConfig(
     int reportInlineMaxBytes,
     boolean s3PathStyle,
     long maxObjectBytes,
-    String sbomBucket) {
+    String sbomBucket,
+    @Nullable String largeModelStateMachineArn) {
 
   public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
   public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
+
+  /** A configuration without the large-model workflow. */
+  @SuppressWarnings("TooManyParameters") // the record's own components
+  public ScanConfig(
+      String resultsBucket,
+      String tableName,
+      String eventBusName,
+      int reportInlineMaxBytes,
+      boolean s3PathStyle,
+      long maxObjectBytes,
+      String sbomBucket) {
+    this(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        null);
+  }
+
+  /** This configuration handing large objects to the given state machine. */
+  public ScanConfig withLargeModelStateMachineArn(@Nullable String value) {
+    return new ScanConfig(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        value);
+  }
 
   /** This configuration with another object size limit. */
   public ScanConfig withMaxObjectBytes(long value) {
@@ -42,13 +81,21 @@ public record ScanConfig(
         reportInlineMaxBytes,
         s3PathStyle,
         value,
-        sbomBucket);
+        sbomBucket,
+        largeModelStateMachineArn);
   }
 
   /** This configuration with another inline report limit. */
   public ScanConfig withReportInlineMaxBytes(int value) {
     return new ScanConfig(
-        resultsBucket, tableName, eventBusName, value, s3PathStyle, maxObjectBytes, sbomBucket);
+        resultsBucket,
+        tableName,
+        eventBusName,
+        value,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        largeModelStateMachineArn);
   }
 
   public ScanConfig {
@@ -67,7 +114,8 @@ public record ScanConfig(
         reportInlineMaxBytes,
         s3PathStyle,
         maxObjectBytes,
-        value);
+        value,
+        largeModelStateMachineArn);
   }
 
   /**
@@ -90,6 +138,7 @@ public record ScanConfig(
     String inline = env.get("REPORT_INLINE_MAX_BYTES");
     String maxObject = env.get("MAX_OBJECT_BYTES");
     String sbom = env.get("SBOM_BUCKET");
+    String largeModels = env.get("LARGE_MODEL_STATE_MACHINE_ARN");
     return new ScanConfig(
         env.get("RESULTS_BUCKET"),
         env.get("TABLE_NAME"),
@@ -101,6 +150,7 @@ public record ScanConfig(
         maxObject == null || maxObject.isBlank()
             ? DEFAULT_MAX_OBJECT_BYTES
             : Long.parseLong(maxObject.trim()),
-        sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom);
+        sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom,
+        largeModels == null || largeModels.isBlank() ? null : largeModels.trim());
   }
 }

@@ -17,14 +17,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.crac.Core;
 import org.crac.Resource;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Scans S3 objects on upload. Accepts an S3 event notification or an EventBridge event from S3 (the
@@ -59,16 +60,33 @@ public final class ScanObjectHandler implements RequestStreamHandler, Resource {
         AwsClients.s3(config.s3PathStyle()),
         AwsClients.dynamoDb(),
         AwsClients.eventBridge(),
+        config.largeModelStateMachineArn() == null ? null : AwsClients.sfn(),
         ScanEngine.defaults(),
         Clock.systemUTC(),
         config);
   }
 
-  /** The test seam: every collaborator given. */
+  /** The test seam: every collaborator given, without the large-model workflow. */
   public ScanObjectHandler(
       S3Client s3,
       DynamoDbClient dynamoDb,
       EventBridgeClient eventBridge,
+      ScanEngine engine,
+      Clock clock,
+      ScanConfig config) {
+    this(s3, dynamoDb, eventBridge, null, engine, clock, config);
+  }
+
+  /**
+   * The test seam: every collaborator given; {@code sfn} starts the large-model workflow when the
+   * configuration names its state machine.
+   */
+  @SuppressWarnings("TooManyParameters") // the function's collaborators, wired once
+  public ScanObjectHandler(
+      S3Client s3,
+      DynamoDbClient dynamoDb,
+      EventBridgeClient eventBridge,
+      @Nullable SfnClient sfn,
       ScanEngine engine,
       Clock clock,
       ScanConfig config) {
@@ -78,13 +96,13 @@ public final class ScanObjectHandler implements RequestStreamHandler, Resource {
     this.workflow =
         new ScanObjectWorkflow(
             s3,
-            new ScanRecordStore(dynamoDb, config.tableName(), Duration.ofMillis(200)),
-            new ObjectTagger(s3),
-            new ScanEventPublisher(eventBridge, config.eventBusName()),
+            new ScanRecorder(s3, dynamoDb, eventBridge, clock, config),
             digesting,
             Policy.defaults(),
-            clock,
-            config);
+            config,
+            sfn == null || config.largeModelStateMachineArn() == null
+                ? null
+                : new LargeModelHandOff(sfn, config.largeModelStateMachineArn()));
   }
 
   @Override
@@ -92,7 +110,7 @@ public final class ScanObjectHandler implements RequestStreamHandler, Resource {
       throws IOException {
     JsonLog log = new JsonLog(context.getLogger());
     String event = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-    List<ScanObjectWorkflow.Outcome> outcomes = new ArrayList<>();
+    List<ScanRecorder.Outcome> outcomes = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (ScanRequest request : ScanRequests.parse(event)) {
       try {

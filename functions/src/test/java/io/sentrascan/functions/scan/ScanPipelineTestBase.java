@@ -62,12 +62,12 @@ public abstract class ScanPipelineTestBase {
 
   protected static S3Client s3;
   protected static DynamoDbClient dynamoDb;
-  static EventBridgeClient eventBridge;
-  static RecordingEventBridge eventBus;
+  protected static EventBridgeClient eventBridge;
+  protected static RecordingEventBridge eventBus;
 
   protected String table;
   protected ScanConfig config;
-  TestLambdaContext lastContext;
+  protected TestLambdaContext lastContext;
 
   @BeforeAll
   static void servers() throws IOException {
@@ -116,7 +116,7 @@ public abstract class ScanPipelineTestBase {
   }
 
   /** The engine the tests scan with: every real scanner, plus one that always fails. */
-  static ScanEngine testEngine() {
+  protected static ScanEngine testEngine() {
     List<Scanner> scanners = new ArrayList<>(Scanners.defaults());
     scanners.add(0, TestScanners.failing());
     return new ScanEngine(scanners, Limits.defaults());
@@ -131,7 +131,7 @@ public abstract class ScanPipelineTestBase {
   }
 
   /** A clock one second later on every read, so that "newest first" has something to order. */
-  static Clock ticking() {
+  protected static Clock ticking() {
     AtomicLong seconds = new AtomicLong();
     Instant start = Instant.parse("2026-11-27T03:00:00Z");
     return new Clock() {
@@ -215,7 +215,7 @@ public abstract class ScanPipelineTestBase {
     }
   }
 
-  Map<String, AttributeValue> item(String scanId) {
+  protected Map<String, AttributeValue> item(String scanId) {
     return dynamoDb
         .getItem(
             b -> b.tableName(table).key(ScanTableDesign.summaryKey(scanId)).consistentRead(true))
@@ -236,7 +236,7 @@ public abstract class ScanPipelineTestBase {
   }
 
   /** The scan records (summary items), without the report items next to them. */
-  List<Map<String, AttributeValue>> summaries() {
+  protected List<Map<String, AttributeValue>> summaries() {
     return allItems().stream().filter(i -> i.get("sk").s().equals("SUMMARY")).toList();
   }
 
@@ -244,7 +244,7 @@ public abstract class ScanPipelineTestBase {
     return dynamoDb.scan(b -> b.tableName(table)).items();
   }
 
-  static Map<String, String> tags(String key, String versionId) {
+  protected static Map<String, String> tags(String key, String versionId) {
     Map<String, String> out = new TreeMap<>();
     for (Tag t :
         s3.getObjectTagging(b -> b.bucket(MODELS).key(key).versionId(versionId)).tagSet()) {

@@ -1,0 +1,104 @@
+package io.sentrascan.functions.largemodel;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.sentrascan.events.ChunkBatch;
+import io.sentrascan.events.ChunkSummary;
+import io.sentrascan.events.EventJson;
+import io.sentrascan.events.LargeScanPlan;
+import io.sentrascan.events.PlanChunk;
+import io.sentrascan.functions.logging.JsonLog;
+import io.sentrascan.functions.scan.AwsClients;
+import io.sentrascan.scanner.FileResult;
+import io.sentrascan.scanner.ScanEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The distributed Map's worker: scans a batch of plan lines ({@link ChunkBatch}, as the item
+ * batcher builds it) and writes one partial result per chunk to {@code
+ * large-scans/{scanId}/partials/{chunkId}.json}; returns a few counts ({@link ChunkSummary}).
+ * Writing the same chunk again (a retried batch) overwrites the same key with the same result, so
+ * retries are safe. A transient read failure throws {@link TransientScanError} for the state
+ * machine's retry; what cannot be read at all is recorded in the partial as an error.
+ */
+public final class ScanChunkHandler implements RequestStreamHandler {
+  private final S3Client s3;
+  private final ChunkScanner scanner;
+
+  /** The Lambda entry point: configuration from the environment, default SDK clients. */
+  public ScanChunkHandler() {
+    this(LargeModelConfig.fromEnvironment(System.getenv()));
+  }
+
+  private ScanChunkHandler(LargeModelConfig config) {
+    this(AwsClients.s3(config.scan().s3PathStyle()), ScanEngine.defaults());
+  }
+
+  /** The test seam. */
+  public ScanChunkHandler(S3Client s3, ScanEngine engine) {
+    this.s3 = s3;
+    this.scanner = new ChunkScanner(s3, engine);
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    JsonLog log = new JsonLog(context.getLogger());
+    ChunkBatch batch =
+        EventJson.read(new String(input.readAllBytes(), StandardCharsets.UTF_8), ChunkBatch.class);
+    output.write(EventJson.write(scan(batch, log)).getBytes(StandardCharsets.UTF_8));
+    output.flush();
+  }
+
+  ChunkSummary scan(ChunkBatch batch, JsonLog log) {
+    if (batch.batchInput() == null) {
+      throw new IllegalArgumentException("batch has no BatchInput (scanId, planBucket)");
+    }
+    String scanId = batch.batchInput().scanId();
+    String bucket = batch.batchInput().planBucket();
+    List<String> ids = new ArrayList<>();
+    int files = 0;
+    int findings = 0;
+    long hashed = 0;
+    for (PlanChunk chunk : batch.items()) {
+      ChunkPartial partial = scanner.scan(scanId, chunk);
+      String key = LargeScanPlan.partialKey(scanId, chunk.chunkId());
+      try {
+        s3.putObject(
+            b -> b.bucket(bucket).key(key).contentType("application/json"),
+            RequestBody.fromString(EventJson.write(partial), StandardCharsets.UTF_8));
+      } catch (SdkException e) {
+        throw S3Failures.of("cannot write s3://" + bucket + "/" + key, e);
+      }
+      ids.add(chunk.chunkId());
+      files += partial.files().size();
+      for (FileResult f : partial.files()) {
+        findings += f.findings().size();
+      }
+      for (ChunkPartial.ShardDigest s : partial.shards()) {
+        hashed += s.end() - s.start();
+      }
+      log.info(
+          "scanned chunk",
+          "scanId",
+          scanId,
+          "chunkId",
+          chunk.chunkId(),
+          "kind",
+          chunk.kind(),
+          "ranges",
+          chunk.ranges().size(),
+          "millis",
+          partial.durationMillis());
+    }
+    return new ChunkSummary(ChunkSummary.SCHEMA_VERSION, scanId, ids, files, findings, hashed);
+  }
+}

@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -94,8 +93,21 @@ class LargeModelStateMachineTest extends LargeModelTestBase {
       assertThat(i.payload().at("/BatchInput/scanId").asText()).isEqualTo(request.scanId());
       i.payload().path("Items").forEach(c -> chunkIds.add(c.path("chunkId").asText()));
     }
-    JsonNode plan = harness.invocations("Aggregate").get(0).payload().path("plan");
+    JsonNode aggregateInput = harness.invocations("Aggregate").get(0).payload();
+    JsonNode plan = aggregateInput.path("plan");
     assertThat(chunkIds).doesNotHaveDuplicates().hasSize(plan.path("chunkCount").asInt());
+    assertThat(harness.invocations("ScanChunk"))
+        .extracting(i -> i.payload().path("Items").size())
+        .filteredOn(n -> n < MAX_ITEMS_PER_BATCH)
+        .hasSizeLessThanOrEqualTo(1); // only the last batch is not full
+    // Plan's ResultPath $.plan and the Map's ResultPath null: Aggregate sees the request and the
+    // plan pointer, nothing of the chunks.
+    List<String> fields = new ArrayList<>();
+    input().fieldNames().forEachRemaining(fields::add);
+    fields.add("plan");
+    assertThat(aggregateInput.fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrderElementsOf(fields);
 
     Map<String, AttributeValue> item = item(request.scanId());
     assertThat(summaries()).hasSize(1);
@@ -181,18 +193,38 @@ class LargeModelStateMachineTest extends LargeModelTestBase {
     assertThat(eventBus.entries()).hasSize(1);
   }
 
+  @Test
+  void aShardOverwrittenBetweenPlanAndChunkIsAnErrorNeverAPass() throws Exception {
+    // Right after Plan, the malicious shard is replaced by a harmless file of the same name: the
+    // chunks must not scan the new bytes as if they were the planned revision.
+    LargeModelConfig cfg = largeConfig(700, 250);
+    harness.function(
+        "PlanFunctionArn",
+        () ->
+            (com.amazonaws.services.lambda.runtime.RequestStreamHandler)
+                (in, out, context) -> {
+                  planHandler(cfg).handleRequest(in, out, context);
+                  upload(prefix + MALICIOUS_SHARD, fixture("pytorch/benign-state-dict.pt"));
+                });
+
+    StateMachineHarness.Execution run = harness.run(input());
+
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+    Map<String, AttributeValue> item = item(request.scanId());
+    assertThat(summaries()).hasSize(1);
+    assertThat(item.get("verdict").s()).isNotEqualTo("PASS");
+    assertThat(item.get("verdict").s()).isEqualTo("ERROR");
+  }
+
   /**
    * The Java runtime reports an uncaught exception's fully qualified class name as the Lambda
-   * {@code errorType}, and Step Functions matches {@code ErrorEquals} on it exactly. The committed
-   * definition names the bare {@code TransientScanError}, which no Java function can raise, so a
-   * throttled chunk gets only the one retry of the {@code States.TaskFailed} retrier instead of
-   * five retries with backoff. The tests above pass either way (they read the attempts from the
-   * definition); this one pins the intended contract.
+   * {@code errorType}, and Step Functions matches {@code ErrorEquals} on it exactly: a Retry naming
+   * the bare {@code TransientScanError} (as the first contract did) never matches, and a throttled
+   * chunk then gets only the single retry of the {@code States.TaskFailed} retrier instead of five
+   * with backoff. The tests above would still pass (they read the attempts from the definition);
+   * this one pins the name.
    */
   @Test
-  @Disabled(
-      "contract bug, to fix in the ASL and the CDK app (lm-cdk): Retry names TransientScanError,"
-          + " the Java runtime reports io.sentrascan.functions.largemodel.TransientScanError")
   void theRetriesNameTheErrorTheJavaRuntimeReports() throws Exception {
     for (String state : List.of("Plan", "ScanChunk", "Aggregate")) {
       JsonNode retrier = retrier(state, TransientScanError.ERROR_NAME);

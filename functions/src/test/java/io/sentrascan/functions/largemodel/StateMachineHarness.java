@@ -87,6 +87,7 @@ final class StateMachineHarness implements AutoCloseable {
   }
 
   private final Path repoRoot;
+  private final String node;
   private final S3Client s3;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -101,7 +102,13 @@ final class StateMachineHarness implements AutoCloseable {
    * @param s3 the client for the local S3 server
    */
   StateMachineHarness(S3Client s3) throws IOException {
-    this.repoRoot = Paths.get(System.getProperty("sentrascan.repoRoot", "..")).toAbsolutePath();
+    this(Paths.get(System.getProperty("sentrascan.repoRoot", "..")).toAbsolutePath(), "node", s3);
+  }
+
+  /** A harness for another checkout or Node.js executable, for tests of the harness itself. */
+  StateMachineHarness(Path repoRoot, String node, S3Client s3) throws IOException {
+    this.repoRoot = repoRoot;
+    this.node = node;
     this.s3 = s3;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
@@ -164,7 +171,8 @@ final class StateMachineHarness implements AutoCloseable {
     Path work = repoRoot.resolve("functions/target/asl-runs");
     Files.createDirectories(work);
     long run = RUNS.incrementAndGet();
-    Path config = work.resolve("run-" + ProcessHandle.current().pid() + "-" + run + ".json");
+    String name = "run-" + ProcessHandle.current().pid() + "-" + run;
+    Path config = work.resolve(name + ".config.json");
     ObjectNode cfg = JsonNodeFactory.instance.objectNode();
     cfg.put("nodeModules", repoRoot.resolve(NODE_PROJECT).toString());
     cfg.put("definition", definition.toAbsolutePath().toString());
@@ -177,27 +185,32 @@ final class StateMachineHarness implements AutoCloseable {
     cfg.set("input", input);
     cfg.put("retryPauseMs", retryPauseMs);
     Files.writeString(config, cfg.toString());
-    Path stderr = work.resolve("run-" + ProcessHandle.current().pid() + "-" + run + ".stderr");
+    Path stderr = work.resolve(name + ".stderr");
+    // Kept beside the config, with the interpreter's events, for reading a failed test.
+    Path stdout = work.resolve(name + ".out.json");
 
     Process process;
     try {
       process =
-          new ProcessBuilder("node", repoRoot.resolve(RUNNER).toString(), config.toString())
+          new ProcessBuilder(node, repoRoot.resolve(RUNNER).toString(), config.toString())
+              .redirectOutput(stdout.toFile())
               .redirectError(stderr.toFile())
               .start();
     } catch (IOException e) {
       throw new IllegalStateException(
-          "cannot run node: Node.js (20 or newer) must be on the PATH to execute the state"
-              + " machine with aws-local-stepfunctions",
+          "cannot run "
+              + node
+              + ": Node.js (20 or newer) must be on the PATH to execute the state machine with"
+              + " aws-local-stepfunctions",
           e);
     }
     process.getOutputStream().close();
-    byte[] out = process.getInputStream().readAllBytes();
     // A guard against a hung interpreter, not a timing assertion.
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new IllegalStateException("the interpreter did not finish; see " + stderr);
     }
+    byte[] out = Files.readAllBytes(stdout);
     String text = new String(out, StandardCharsets.UTF_8).strip();
     if (process.exitValue() != 0 || text.isEmpty()) {
       throw new IllegalStateException(
@@ -309,7 +322,9 @@ final class StateMachineHarness implements AutoCloseable {
   /** The error document the Lambda Java runtime returns for an uncaught exception. */
   private static ObjectNode lambdaError(Throwable e) {
     ObjectNode error = JsonNodeFactory.instance.objectNode();
-    error.put("errorMessage", String.valueOf(e.getMessage()));
+    // As the runtime's UserFault: the message, or the class name when there is none.
+    error.put(
+        "errorMessage", e.getLocalizedMessage() == null ? e.getClass().getName() : e.getMessage());
     error.put("errorType", e.getClass().getName());
     ArrayNode trace = error.putArray("stackTrace");
     StackTraceElement[] frames = e.getStackTrace();

@@ -1,179 +1,157 @@
 package io.sentrascan.functions.largemodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sentrascan.functions.scan.ScanTableDesign;
 import io.sentrascan.functions.testing.AwsTestClients;
-import io.sentrascan.functions.testing.Dynalite;
 import io.sentrascan.functions.testing.LocalS3;
-import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 /**
- * The harness itself, proven with throwaway handlers ({@link StateMachineStubHandlers}): the
- * committed definition runs in aws-local-stepfunctions, its Task states reach the JVM, the emulated
- * Distributed Map reads the plan and batches it as the ItemBatcher says, and Retry and Catch act on
- * the error names a Java Lambda reports.
+ * The harness and the runner's emulation of what aws-local-stepfunctions lacks, on a test-only
+ * definition ({@code statemachine/emulated-distributed-map.asl.json}): the ItemReader reads the
+ * JSON Lines from the local S3 server, the ItemBatcher cuts batches with the shared BatchInput, the
+ * Map's results keep the item order, and failures surface under the names a Map Run gives them, for
+ * the interpreted Catch. Without the interpreter or node, the tests fail with the fix.
  */
-@ExtendWith(Dynalite.class)
 class StateMachineHarnessTest {
   @RegisterExtension static final S3MockExtension S3_MOCK = LocalS3.extension();
 
-  private static final String MODELS = "sfn-stub-models";
-  private static final String RESULTS = "sfn-stub-results";
-  private static final AtomicLong TABLES = new AtomicLong();
+  private static final String BUCKET = "sfn-harness";
+  private static final Path DEFINITION =
+      Paths.get(System.getProperty("sentrascan.repoRoot", ".."))
+          .resolve("functions/src/test/resources/statemachine/emulated-distributed-map.asl.json");
 
   private static S3Client s3;
-  private static DynamoDbClient dynamoDb;
-
-  private StateMachineStubHandlers.Env env;
-  private StateMachineHarness harness;
 
   @BeforeAll
-  static void clients() {
+  static void bucket() {
     s3 = AwsTestClients.s3(LocalS3.endpoint(S3_MOCK));
-    dynamoDb = AwsTestClients.dynamoDb(Dynalite.endpoint());
-    for (String bucket : new String[] {MODELS, RESULTS}) {
-      try {
-        s3.createBucket(b -> b.bucket(bucket));
-      } catch (BucketAlreadyOwnedByYouException e) {
-        // S3Mock keeps its folder between classes
+    try {
+      s3.createBucket(b -> b.bucket(BUCKET));
+    } catch (BucketAlreadyOwnedByYouException e) {
+      // S3Mock keeps its folder between classes
+    }
+  }
+
+  /** A function that answers each batch with its tag and item numbers; item 4 fails if asked. */
+  static final class Echo implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private final boolean failOnFour;
+
+    Echo(boolean failOnFour) {
+      this.failOnFour = failOnFour;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // the batch as the runtime maps JSON: maps and lists
+    public Map<String, Object> handleRequest(Map<String, Object> batch, Context context) {
+      List<Map<String, Object>> items = (List<Map<String, Object>>) batch.get("Items");
+      List<Object> numbers = items.stream().map(i -> i.get("n")).toList();
+      if (failOnFour && numbers.contains(4)) {
+        throw new IllegalStateException("item 4 is broken");
       }
+      Map<String, Object> input = (Map<String, Object>) batch.get("BatchInput");
+      return Map.of("tag", input.get("tag"), "items", numbers);
     }
   }
 
-  @BeforeEach
-  void harness() throws IOException {
-    String table = "sfn-stub-" + TABLES.incrementAndGet();
-    dynamoDb.createTable(ScanTableDesign.createTableRequest(table));
-    env = new StateMachineStubHandlers.Env(s3, dynamoDb, RESULTS, table);
-    harness =
-        new StateMachineHarness(s3)
-            .function("PlanFunctionArn", () -> new StateMachineStubHandlers.Plan(env))
-            .function("ScanChunkFunctionArn", () -> new StateMachineStubHandlers.ScanChunk(env))
-            .function("AggregateFunctionArn", () -> new StateMachineStubHandlers.Aggregate(env));
-  }
-
-  @AfterEach
-  void stop() {
-    harness.close();
-  }
-
   @Test
-  void aFolderWithAMaliciousPickleRunsThroughEveryStateAndFails() throws Exception {
-    String prefix = "stub-happy/";
-    put(prefix + "model-00001-of-00003.pkl", resource("models/benign-model.pkl"));
-    put(prefix + "model-00002-of-00003.pkl", resource("models/malicious-model.pkl"));
-    put(prefix + "config.json", "{\"model_type\":\"test\"}".getBytes(UTF8));
+  void theItemReaderAndItemBatcherFeedTheProcessorInOrder() throws Exception {
+    putLines("five.jsonl", 5);
+    try (StateMachineHarness harness = harness(false)) {
+      StateMachineHarness.Execution run = harness.run(DEFINITION, input("five.jsonl"));
 
-    StateMachineHarness.Execution run = harness.run(request("stub-happy", prefix));
-
-    assertThat(run.succeeded()).as("%s", run).isTrue();
-    assertThat(harness.invocations("Plan")).hasSize(1);
-    // three plan lines, one batch (MaxItemsPerBatch 16) with the shared BatchInput
-    assertThat(harness.invocations("ScanChunk")).hasSize(1);
-    assertThat(harness.invocations("ScanChunk").get(0).payload().path("Items")).hasSize(3);
-    assertThat(harness.invocations("ScanChunk").get(0).payload().at("/BatchInput/scanId").asText())
-        .isEqualTo("stub-happy");
-    // the Map's ResultPath null: Aggregate sees the request and the plan, nothing else
-    assertThat(harness.invocations("Aggregate").get(0).payload().fieldNames())
-        .toIterable()
-        .containsExactlyInAnyOrder("schemaVersion", "scanId", "bucket", "prefix", "plan");
-    Map<String, AttributeValue> item = summary("stub-happy");
-    assertThat(item.get("verdict").s()).isEqualTo("FAIL");
-    assertThat(item.get("ruleIds").ss()).contains("PKL-001");
-  }
-
-  @Test
-  void theItemBatcherCutsBatchesOfSixteen() throws Exception {
-    String prefix = "stub-batches/";
-    for (int i = 0; i < 20; i++) {
-      put(prefix + "shard-" + i + ".txt", ("shard " + i).getBytes(UTF8));
-    }
-
-    StateMachineHarness.Execution run = harness.run(request("stub-batches", prefix));
-
-    assertThat(run.succeeded()).as("%s", run).isTrue();
-    assertThat(harness.invocations("ScanChunk"))
-        .extracting(i -> i.payload().path("Items").size())
-        .containsExactlyInAnyOrder(16, 4);
-    assertThat(summary("stub-batches").get("verdict").s()).isEqualTo("PASS");
-  }
-
-  @Test
-  void aChunkThatKeepsFailingIsRetriedThenTheScanIsRecordedAsError() throws Exception {
-    String prefix = "stub-failing/";
-    put(prefix + "a.txt", "a".getBytes(UTF8));
-    env.transientFailures.put("c000001", new AtomicInteger(Integer.MAX_VALUE));
-
-    StateMachineHarness.Execution run = harness.run(request("stub-failing", prefix));
-
-    assertThat(run.succeeded()).as("%s", run).isTrue();
-    // The stub's error is no retrier's by name: only the States.TaskFailed retrier (MaxAttempts 1)
-    // applies, so one try and one retry.
-    assertThat(harness.invocations("ScanChunk")).hasSize(2).allMatch(i -> i.failed());
-    assertThat(run.retries("ScanChunk")).isEqualTo(1);
-    Map<String, AttributeValue> item = summary("stub-failing");
-    assertThat(item.get("verdict").s()).isEqualTo("ERROR");
-    assertThat(item.get("error").s()).startsWith("States.ExceedToleratedFailureThreshold");
-  }
-
-  @Test
-  void aReplayWritesNoSecondRecord() throws Exception {
-    String prefix = "stub-replay/";
-    put(prefix + "a.txt", "a".getBytes(UTF8));
-
-    assertThat(harness.run(request("stub-replay", prefix)).output().path("written").asBoolean())
-        .isTrue();
-    StateMachineHarness.Execution replay = harness.run(request("stub-replay", prefix));
-
-    assertThat(replay.output().path("written").asBoolean()).isFalse();
-  }
-
-  private static ObjectNode request(String scanId, String prefix) {
-    ObjectNode r = JsonNodeFactory.instance.objectNode();
-    r.put("schemaVersion", "1.0").put("scanId", scanId).put("bucket", MODELS);
-    r.put("prefix", prefix);
-    return r;
-  }
-
-  private Map<String, AttributeValue> summary(String scanId) {
-    return dynamoDb
-        .getItem(
-            b ->
-                b.tableName(env.table).key(ScanTableDesign.summaryKey(scanId)).consistentRead(true))
-        .item();
-  }
-
-  private static void put(String key, byte[] data) {
-    s3.putObject(b -> b.bucket(MODELS).key(key), RequestBody.fromBytes(data));
-  }
-
-  private static byte[] resource(String name) throws IOException {
-    try (InputStream in = StateMachineHarnessTest.class.getResourceAsStream("/" + name)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no test resource " + name);
-      }
-      return in.readAllBytes();
+      assertThat(run.succeeded()).as("%s", run).isTrue();
+      assertThat(run.output().path("results").toString())
+          .isEqualTo(
+              "[{\"tag\":\"t\",\"items\":[1,2]},{\"tag\":\"t\",\"items\":[3,4]},"
+                  + "{\"tag\":\"t\",\"items\":[5]}]");
+      assertThat(harness.invocations("Work")).hasSize(3);
+      assertThat(run.events())
+          .anyMatch(e -> e.path("type").asText().equals("MapRunStarted"))
+          .anyMatch(e -> e.path("batches").asInt() == 3);
     }
   }
 
-  private static final java.nio.charset.Charset UTF8 = java.nio.charset.StandardCharsets.UTF_8;
+  @Test
+  void aFailedBatchFailsTheMapWithTheMapRunErrorForTheCatch() throws Exception {
+    putLines("failing.jsonl", 5);
+    try (StateMachineHarness harness = harness(true)) {
+      StateMachineHarness.Execution run = harness.run(DEFINITION, input("failing.jsonl"));
+
+      assertThat(run.succeeded()).as("%s", run).isTrue();
+      assertThat(run.output().at("/failure/Error").asText())
+          .isEqualTo("States.ExceedToleratedFailureThreshold");
+      assertThat(run.output().has("results")).isFalse();
+      // The batch's own error, as the Java runtime reports it, is on the invocation.
+      assertThat(harness.invocations("Work"))
+          .anyMatch(i -> "java.lang.IllegalStateException".equals(i.errorType()));
+    }
+  }
+
+  @Test
+  void aMissingItemSourceIsAnItemReaderFailure() throws Exception {
+    try (StateMachineHarness harness = harness(false)) {
+      StateMachineHarness.Execution run = harness.run(DEFINITION, input("no-such-plan.jsonl"));
+
+      assertThat(run.output().at("/failure/Error").asText()).isEqualTo("States.ItemReaderFailed");
+      assertThat(harness.invocations()).isEmpty();
+    }
+  }
+
+  @Test
+  void aMissingInterpreterFailsWithTheInstallCommand(@TempDir Path emptyRepo) throws Exception {
+    try (StateMachineHarness harness = new StateMachineHarness(emptyRepo, "node", s3)) {
+      assertThatThrownBy(() -> harness.run(input("x")))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("aws-local-stepfunctions is not installed at")
+          .hasMessageContaining("npm ci --prefix .ci/node");
+    }
+  }
+
+  @Test
+  void aMissingNodeFailsSayingNodeIsNeeded(@TempDir Path repo) throws Exception {
+    Files.createDirectories(repo.resolve(StateMachineHarness.INTERPRETER));
+    try (StateMachineHarness harness =
+        new StateMachineHarness(repo, "node-that-does-not-exist", s3)) {
+      assertThatThrownBy(() -> harness.run(input("x")))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cannot run node-that-does-not-exist")
+          .hasMessageContaining("Node.js (20 or newer) must be on the PATH");
+    }
+  }
+
+  private static StateMachineHarness harness(boolean failOnFour) throws Exception {
+    return new StateMachineHarness(s3).function("ScanChunkFunctionArn", () -> new Echo(failOnFour));
+  }
+
+  private static JsonNode input(String key) {
+    ObjectNode input = JsonNodeFactory.instance.objectNode();
+    return input.put("bucket", BUCKET).put("key", key).put("tag", "t");
+  }
+
+  private static void putLines(String key, int n) {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      lines.append("{\"n\":").append(i).append("}\n");
+    }
+    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(lines.toString()));
+  }
 }

@@ -53,6 +53,9 @@ public final class AggregateHandler implements RequestStreamHandler {
   /** A failure's cause is cut to this many characters in the record's reason. */
   static final int MAX_CAUSE_CHARS = 1000;
 
+  /** At most this many problems are named in the reason. */
+  static final int MAX_REASONS = 10;
+
   private final S3Client s3;
   private final ScanRecorder recorder;
   private final ScanEngine engine;
@@ -142,8 +145,7 @@ public final class AggregateHandler implements RequestStreamHandler {
       if (problems.isEmpty()) {
         problems.add(plan == null ? "the workflow produced no plan" : "the plan is missing");
       }
-      return recorder.recordError(
-          scanId, target, String.join("; ", problems), millisSince(t0), tagged, log);
+      return recorder.recordError(scanId, target, reason(problems), millisSince(t0), tagged, log);
     }
     Map<String, ChunkPartial> partials = new LinkedHashMap<>();
     for (PlanChunk chunk : read.chunks()) {
@@ -187,7 +189,7 @@ public final class AggregateHandler implements RequestStreamHandler {
         scanId,
         target,
         result,
-        problems.isEmpty() ? null : String.join("; ", problems),
+        problems.isEmpty() ? null : reason(problems),
         merged.sha256(),
         plan.totalBytes(),
         durationMillis,
@@ -238,6 +240,20 @@ public final class AggregateHandler implements RequestStreamHandler {
     } catch (JsonProcessingException e) {
       return null; // unreadable counts as missing: the merge names the chunk, the verdict is ERROR
     }
+  }
+
+  /**
+   * The problems as one reason, the first {@link #MAX_REASONS} named: the record, the event and the
+   * task output stay small however many chunks failed.
+   */
+  static String reason(List<String> problems) {
+    if (problems.size() <= MAX_REASONS) {
+      return String.join("; ", problems);
+    }
+    return String.join("; ", problems.subList(0, MAX_REASONS))
+        + "; and "
+        + (problems.size() - MAX_REASONS)
+        + " more";
   }
 
   /**

@@ -2,8 +2,6 @@ package io.sentrascan.functions.largemodel;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sentrascan.events.ChunkBatch;
 import io.sentrascan.events.EventJson;
 import io.sentrascan.events.LargeScanPlan;
 import io.sentrascan.events.LargeScanRequest;
@@ -24,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -34,11 +31,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * execution state. Against S3Mock, dynalite and the recording EventBridge of the scan tests.
  */
 abstract class LargeModelTestBase extends ScanPipelineTestBase {
-  /** The item batcher's limits in the committed state machine. */
-  static final int MAX_ITEMS_PER_BATCH = 16;
-
-  static final int MAX_INPUT_BYTES_PER_BATCH = 131_072;
-
   /** Step Functions' limit on a task's input and output. */
   static final int STATE_LIMIT_BYTES = 256 * 1024;
 
@@ -66,27 +58,14 @@ abstract class LargeModelTestBase extends ScanPipelineTestBase {
     String input = EventJson.write(request);
     JsonNode plan = invokeJson(planHandler(cfg), input);
     List<PlanChunk> chunks = readPlan(plan);
-    List<String> batches = batches(request.scanId(), plan.get("planBucket").asText(), chunks);
+    List<String> batches =
+        ItemBatcher.batches(request.scanId(), plan.get("planBucket").asText(), chunks);
     for (String batch : batches) {
       invokeJson(chunkHandler(), batch);
     }
-    JsonNode outcome = invokeJson(aggregateHandler(cfg), aggregateInput(input, plan, null));
+    JsonNode outcome =
+        invokeJson(aggregateHandler(cfg), ItemBatcher.aggregateInput(input, plan, null));
     return new Run(plan, chunks, batches, outcome);
-  }
-
-  /**
-   * The execution state the Aggregate task gets: the request, {@code plan}, maybe {@code failure}.
-   */
-  static String aggregateInput(String request, @Nullable JsonNode plan, @Nullable JsonNode failure)
-      throws IOException {
-    ObjectNode state = (ObjectNode) EventJson.tree(request);
-    if (plan != null) {
-      state.set("plan", plan);
-    }
-    if (failure != null) {
-      state.set("failure", failure);
-    }
-    return state.toString();
   }
 
   static List<PlanChunk> readPlan(JsonNode plan) throws IOException {
@@ -101,32 +80,6 @@ abstract class LargeModelTestBase extends ScanPipelineTestBase {
       }
     }
     return out;
-  }
-
-  /** The chunk function's inputs, batched as the item batcher does. */
-  static List<String> batches(String scanId, String planBucket, List<PlanChunk> chunks) {
-    List<String> out = new ArrayList<>();
-    List<PlanChunk> batch = new ArrayList<>();
-    int bytes = 0;
-    for (PlanChunk c : chunks) {
-      int size = ChunkPlanner.jsonBytes(c);
-      if (!batch.isEmpty()
-          && (batch.size() >= MAX_ITEMS_PER_BATCH || bytes + size > MAX_INPUT_BYTES_PER_BATCH)) {
-        out.add(batchJson(scanId, planBucket, batch));
-        batch = new ArrayList<>();
-        bytes = 0;
-      }
-      batch.add(c);
-      bytes += size;
-    }
-    if (!batch.isEmpty()) {
-      out.add(batchJson(scanId, planBucket, batch));
-    }
-    return out;
-  }
-
-  static String batchJson(String scanId, String planBucket, List<PlanChunk> items) {
-    return EventJson.write(new ChunkBatch(new ChunkBatch.BatchInput(scanId, planBucket), items));
   }
 
   JsonNode invokeJson(RequestStreamHandler handler, String input) throws IOException {

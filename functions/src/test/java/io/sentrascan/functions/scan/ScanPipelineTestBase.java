@@ -103,6 +103,9 @@ public abstract class ScanPipelineTestBase {
   void freshTable() {
     table = "scans-" + getClass().getSimpleName() + "-" + TABLES.incrementAndGet();
     dynamoDb.createTable(ScanTableDesign.createTableRequest(table));
+    // dynalite activates a table on a timer even with --createTableMs 0: a test whose first call
+    // is a read can otherwise race it and get ResourceNotFoundException.
+    Dynalite.awaitActive(dynamoDb, table);
     config =
         new ScanConfig(
             RESULTS,

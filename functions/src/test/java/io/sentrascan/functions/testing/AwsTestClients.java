@@ -8,6 +8,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * SDK clients pointed at local servers by endpoint override and path-style addressing, exactly as
@@ -24,6 +25,15 @@ public final class AwsTestClients {
     return S3Client.builder()
         .endpointOverride(endpoint)
         .forcePathStyle(true)
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  public static SfnClient sfn(URI endpoint) {
+    return SfnClient.builder()
+        .endpointOverride(endpoint)
         .region(REGION)
         .credentialsProvider(CREDENTIALS)
         .httpClientBuilder(UrlConnectionHttpClient.builder())

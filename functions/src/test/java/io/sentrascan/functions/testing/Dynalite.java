@@ -52,6 +52,28 @@ public final class Dynalite implements BeforeAllCallback {
   }
 
   /** Starts a server outside the extension, for tests of the start-up itself. */
+  /**
+   * Waits until a just-created table is ACTIVE: dynalite activates it on a timer even with {@code
+   * --createTableMs 0}, so a test whose first call is a read could otherwise get
+   * ResourceNotFoundException. Polls every 20 ms (the SDK's waiter sleeps 20 s between polls).
+   */
+  public static void awaitActive(
+      software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb, String table) {
+    for (int i = 0; i < 500; i++) {
+      if (dynamoDb.describeTable(b -> b.tableName(table)).table().tableStatus()
+          == software.amazon.awssdk.services.dynamodb.model.TableStatus.ACTIVE) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for table " + table, e);
+      }
+    }
+    throw new IllegalStateException("table " + table + " did not become ACTIVE in 10 s");
+  }
+
   static AutoCloseable startForTest(Path root, String node)
       throws IOException, InterruptedException {
     return Server.start(root, node);

@@ -87,9 +87,10 @@ class LargeModelStateMachineTest extends LargeModelTestBase {
     assertThat(harness.invocations("ScanChunk")).hasSizeGreaterThan(1).noneMatch(i -> i.failed());
     assertThat(harness.invocations("Aggregate")).hasSize(1);
     // The batches the ItemBatcher cut hold every plan line once.
+    int maxItems = definition().at("/States/ScanChunks/ItemBatcher/MaxItemsPerBatch").asInt();
     List<String> chunkIds = new ArrayList<>();
     for (StateMachineHarness.Invocation i : harness.invocations("ScanChunk")) {
-      assertThat(i.payload().path("Items").size()).isBetween(1, MAX_ITEMS_PER_BATCH);
+      assertThat(i.payload().path("Items").size()).isBetween(1, maxItems);
       assertThat(i.payload().at("/BatchInput/scanId").asText()).isEqualTo(request.scanId());
       i.payload().path("Items").forEach(c -> chunkIds.add(c.path("chunkId").asText()));
     }
@@ -98,7 +99,7 @@ class LargeModelStateMachineTest extends LargeModelTestBase {
     assertThat(chunkIds).doesNotHaveDuplicates().hasSize(plan.path("chunkCount").asInt());
     assertThat(harness.invocations("ScanChunk"))
         .extracting(i -> i.payload().path("Items").size())
-        .filteredOn(n -> n < MAX_ITEMS_PER_BATCH)
+        .filteredOn(n -> n < maxItems)
         .hasSizeLessThanOrEqualTo(1); // only the last batch is not full
     // Plan's ResultPath $.plan and the Map's ResultPath null: Aggregate sees the request and the
     // plan pointer, nothing of the chunks.
@@ -276,12 +277,15 @@ class LargeModelStateMachineTest extends LargeModelTestBase {
     return retrier == null ? 1 : 1 + retrier.path("MaxAttempts").asInt(3);
   }
 
+  private static JsonNode definition() throws IOException {
+    return EventJson.tree(
+        Files.readString(
+            Paths.get(System.getProperty("sentrascan.repoRoot", ".."))
+                .resolve(StateMachineHarness.DEFINITION)));
+  }
+
   private static JsonNode retrier(String state, String error) throws IOException {
-    JsonNode definition =
-        EventJson.tree(
-            Files.readString(
-                Paths.get(System.getProperty("sentrascan.repoRoot", ".."))
-                    .resolve(StateMachineHarness.DEFINITION)));
+    JsonNode definition = definition();
     JsonNode found = find(definition.path("States"), state);
     assertThat(found).as("state %s in the definition", state).isNotNull();
     for (JsonNode r : found.path("Retry")) {

@@ -280,8 +280,8 @@ class LargeModelStateMachineTest extends LargeModelTestBase {
   private static JsonNode definition() throws IOException {
     return EventJson.tree(
         Files.readString(
-            Paths.get(System.getProperty("sentrascan.repoRoot", ".."))
-                .resolve(StateMachineHarness.DEFINITION)));
+            StateMachineHarness.definition(
+                Paths.get(System.getProperty("sentrascan.repoRoot", "..")).toAbsolutePath())));
   }
 
   private static JsonNode retrier(String state, String error) throws IOException {

@@ -158,7 +158,19 @@ final class StateMachineHarness implements AutoCloseable {
 
   /** Runs one execution of the committed definition to its end. */
   Execution run(JsonNode input) throws IOException, InterruptedException {
-    return run(repoRoot.resolve(DEFINITION), input);
+    return run(definition(repoRoot), input);
+  }
+
+  /**
+   * The definition the tests execute: the committed one, or the file named by the system property
+   * {@code sentrascan.asl} (for example a definition freshly synthesized by the CDK app: {@code mvn
+   * -pl functions test -Dsentrascan.asl=/path/to/definition.json}).
+   */
+  static Path definition(Path repoRoot) {
+    String other = System.getProperty("sentrascan.asl");
+    return other == null || other.isBlank()
+        ? repoRoot.resolve(DEFINITION)
+        : Paths.get(other).toAbsolutePath();
   }
 
   /** Runs one execution of {@code definition} to its end. */

@@ -6,9 +6,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cd "$repo"
-mvn -B -q -o -pl functions -am test-compile -Dspotless.check.skip=true
 cp=$(mktemp)
-mvn -B -q -o -pl functions dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test
+# One reactor run: the modules compile and the functions' test classpath (with the sibling
+# modules' target/classes) is written; each module writes the file, the functions module last.
+mvn -B -q -o -pl functions -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$cp" -Dmdep.includeScope=test -Dskip.npm=true
 java -Xmx3g -Dsentrascan.repoRoot="$repo" \
   -cp "functions/target/test-classes:functions/target/classes:events/target/classes:shared-scanner/target/classes:$(cat "$cp")" \
   io.sentrascan.functions.largemodel.LargeModelBench "${1:-256}"

@@ -128,7 +128,7 @@ public final class AggregateHandler implements RequestStreamHandler {
     List<ObjectRef> tagged =
         read == null || !request.isPrefix()
             ? List.of(target)
-            : ResultMerger.merge(request, read.chunks(), Map.of()).objects();
+            : pinned(ResultMerger.merge(request, read.chunks(), Map.of()).objects(), log);
     Optional<ScanRecorder.Outcome> existing = recorder.finishExisting(scanId, tagged, log);
     if (existing.isPresent()) {
       return existing.get();
@@ -193,8 +193,45 @@ public final class AggregateHandler implements RequestStreamHandler {
         merged.sha256(),
         plan.totalBytes(),
         durationMillis,
-        merged.objects().isEmpty() ? tagged : merged.objects(),
+        tagged,
         log);
+  }
+
+  /**
+   * The files of a folder scan as the versions to tag: the folder was listed without version ids
+   * and read with {@code If-Match} on each ETag, so each file is tagged only while its current
+   * version still has that ETag, and then that exact version (a file overwritten since has its own
+   * upload event and its own scan, whose tags must not be overwritten by this verdict).
+   */
+  private List<ObjectRef> pinned(List<ObjectRef> objects, JsonLog log) {
+    List<ObjectRef> out = new ArrayList<>();
+    for (ObjectRef o : objects) {
+      if (o.versionId() != null || o.eTag() == null) {
+        out.add(o);
+        continue;
+      }
+      try {
+        var head = s3.headObject(b -> b.bucket(o.bucket()).key(o.key()));
+        if (o.eTag().equals(ModelListing.unquote(head.eTag()))) {
+          out.add(new ObjectRef(o.bucket(), o.key(), head.versionId(), o.size(), o.eTag(), null));
+        } else {
+          log.warn(
+              "file changed since it was scanned; not tagged",
+              "bucket",
+              o.bucket(),
+              "key",
+              o.key());
+        }
+      } catch (S3Exception e) {
+        if (e.statusCode() != 404) {
+          throw S3Failures.of(
+              "cannot read object metadata of s3://" + o.bucket() + "/" + o.key(), e);
+        }
+      } catch (SdkException e) {
+        throw S3Failures.of("cannot read object metadata of s3://" + o.bucket() + "/" + o.key(), e);
+      }
+    }
+    return out;
   }
 
   /** A plan as read back, with when it was written (the scan's start). */

@@ -17,6 +17,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,6 +36,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class ScanChunkHandler implements RequestStreamHandler {
   private final S3Client s3;
   private final ChunkScanner scanner;
+  private final int parallelism;
 
   /** The Lambda entry point: configuration from the environment, default SDK clients. */
   public ScanChunkHandler() {
@@ -39,13 +44,22 @@ public final class ScanChunkHandler implements RequestStreamHandler {
   }
 
   private ScanChunkHandler(LargeModelConfig config) {
-    this(AwsClients.s3(config.scan().s3PathStyle()), ScanEngine.defaults());
+    this(
+        AwsClients.s3(config.scan().s3PathStyle()),
+        ScanEngine.defaults(),
+        config.chunkParallelism());
   }
 
-  /** The test seam. */
+  /** The test seam, with the default parallelism. */
   public ScanChunkHandler(S3Client s3, ScanEngine engine) {
+    this(s3, engine, LargeModelConfig.DEFAULT_CHUNK_PARALLELISM);
+  }
+
+  /** The test seam: {@code parallelism} chunks of a batch at once. */
+  public ScanChunkHandler(S3Client s3, ScanEngine engine, int parallelism) {
     this.s3 = s3;
     this.scanner = new ChunkScanner(s3, engine);
+    this.parallelism = parallelism;
   }
 
   @Override
@@ -68,17 +82,9 @@ public final class ScanChunkHandler implements RequestStreamHandler {
     int files = 0;
     int findings = 0;
     long hashed = 0;
-    for (PlanChunk chunk : batch.items()) {
-      ChunkPartial partial = scanner.scan(scanId, chunk);
-      String key = LargeScanPlan.partialKey(scanId, chunk.chunkId());
-      try {
-        s3.putObject(
-            b -> b.bucket(bucket).key(key).contentType("application/json"),
-            RequestBody.fromString(EventJson.write(partial), StandardCharsets.UTF_8));
-      } catch (SdkException e) {
-        throw S3Failures.of("cannot write s3://" + bucket + "/" + key, e);
-      }
-      ids.add(chunk.chunkId());
+    List<ChunkPartial> partials = scanAll(scanId, bucket, batch.items(), log);
+    for (ChunkPartial partial : partials) {
+      ids.add(partial.chunkId());
       files += partial.files().size();
       for (FileResult f : partial.files()) {
         findings += f.findings().size();
@@ -86,19 +92,82 @@ public final class ScanChunkHandler implements RequestStreamHandler {
       for (ChunkPartial.ShardDigest s : partial.shards()) {
         hashed += s.end() - s.start();
       }
-      log.info(
-          "scanned chunk",
-          "scanId",
-          scanId,
-          "chunkId",
-          chunk.chunkId(),
-          "kind",
-          chunk.kind(),
-          "ranges",
-          chunk.ranges().size(),
-          "millis",
-          partial.durationMillis());
     }
     return new ChunkSummary(ChunkSummary.SCHEMA_VERSION, scanId, ids, files, findings, hashed);
+  }
+
+  /**
+   * Scans and writes every chunk, {@code parallelism} at a time, in batch order. The first failure
+   * (a {@link TransientScanError} first of all, so the retry applies) fails the batch once every
+   * chunk has ended; partials already written are rewritten identically by the retry.
+   */
+  private List<ChunkPartial> scanAll(
+      String scanId, String bucket, List<PlanChunk> items, JsonLog log) {
+    int threads = Math.max(1, Math.min(parallelism, items.size()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "sentrascan-chunk");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<ChunkPartial>> futures = new ArrayList<>();
+      for (PlanChunk chunk : items) {
+        futures.add(pool.submit(() -> scanAndWrite(scanId, bucket, chunk, log)));
+      }
+      List<ChunkPartial> out = new ArrayList<>();
+      RuntimeException failure = null;
+      for (Future<ChunkPartial> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          RuntimeException cause =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new IllegalStateException(e.getCause());
+          if (failure == null
+              || (cause instanceof TransientScanError
+                  && !(failure instanceof TransientScanError))) {
+            failure = cause;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while scanning chunks", e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private ChunkPartial scanAndWrite(String scanId, String bucket, PlanChunk chunk, JsonLog log) {
+    ChunkPartial partial = scanner.scan(scanId, chunk);
+    String key = LargeScanPlan.partialKey(scanId, chunk.chunkId());
+    try {
+      s3.putObject(
+          b -> b.bucket(bucket).key(key).contentType("application/json"),
+          RequestBody.fromString(EventJson.write(partial), StandardCharsets.UTF_8));
+    } catch (SdkException e) {
+      throw S3Failures.of("cannot write s3://" + bucket + "/" + key, e);
+    }
+    log.info(
+        "scanned chunk",
+        "scanId",
+        scanId,
+        "chunkId",
+        chunk.chunkId(),
+        "kind",
+        chunk.kind(),
+        "ranges",
+        chunk.ranges().size(),
+        "millis",
+        partial.durationMillis());
+    return partial;
   }
 }

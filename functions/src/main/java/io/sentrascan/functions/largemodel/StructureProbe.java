@@ -65,8 +65,9 @@ final class StructureProbe {
       for (ZipIndex.Entry e : zip.get().entries()) {
         central = Math.min(central, e.centralOffset());
         String name = e.name().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".pkl") || name.endsWith("/data") || name.endsWith(".json")) {
-          // Local header (30 bytes + name + extra, at most 64 KiB more) and the entry's data.
+        if (name.endsWith(".pkl") || name.endsWith(".json")) {
+          // The pickles and configs the scanners parse (tensor storages are never read): local
+          // header (30 bytes + name + extra, at most 128 KiB more) and the entry's data.
           long start = e.localHeaderOffset();
           long end = Math.min(object.size(), start + 30 + 65_535 + 65_535 + e.compressedSize());
           if (start >= 0 && start < end) {

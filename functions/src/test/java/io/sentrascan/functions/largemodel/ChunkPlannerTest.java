@@ -168,6 +168,27 @@ class ChunkPlannerTest {
   }
 
   @Test
+  void theEnvironmentSetsTheCutAndTheParallelismWithOpenSsfDefaults() {
+    Map<String, String> env =
+        Map.of("RESULTS_BUCKET", "r", "TABLE_NAME", "t", "EVENT_BUS_NAME", "b");
+    Map<String, String> tuned = new HashMap<>(env);
+    tuned.put("HASH_SHARD_BYTES", "536870912");
+    tuned.put("BATCH_FILE_BYTES", "1048576");
+    tuned.put("CHUNK_PARALLELISM", "8");
+
+    LargeModelConfig defaults = LargeModelConfig.fromEnvironment(env);
+    LargeModelConfig set = LargeModelConfig.fromEnvironment(tuned);
+
+    assertThat(defaults.hashShardBytes()).isEqualTo(1_000_000_000L); // model_signing's shard size
+    assertThat(defaults.batchFileBytes()).isEqualTo(256L << 20);
+    assertThat(defaults.chunkParallelism()).isEqualTo(4);
+    assertThat(defaults.scan().resultsBucket()).isEqualTo("r");
+    assertThat(set.hashShardBytes()).isEqualTo(512L << 20);
+    assertThat(set.batchFileBytes()).isEqualTo(1L << 20);
+    assertThat(set.chunkParallelism()).isEqualTo(8);
+  }
+
+  @Test
   void mergingHintRangesJoinsOverlapsAndKeepsOrder() {
     List<long[]> merged =
         StructureProbe.merge(

@@ -121,7 +121,7 @@ public final class LargeModelBench {
     System.out.printf(
         Locale.ROOT,
         "%s: %d files, %.1f GiB -> %d chunks (%d FILES with %.1f MiB, %d STRUCTURE hinting %.1f MiB,"
-            + " %d HASH_SHARD of <= 1 GiB), %d batches of <= 16; plan.jsonl %d bytes (longest line"
+            + " %d HASH_SHARD of <= 1 GB), %d batches of <= 16; plan.jsonl %d bytes (longest line"
             + " %d); planning median %.2f ms (min %.2f, max %.2f)%n",
         name,
         listing.size(),
@@ -192,6 +192,31 @@ public final class LargeModelBench {
           () -> scanner.scan("s", structural));
       PlanChunk files = new PlanChunk("1.0", "c2", PlanChunk.Kind.FILES, small, null);
       rate("FILES, 64 x 1 MiB (scan + 4 digests)", 64 * MIB, () -> scanner.scan("s", files));
+      List<PlanChunk> quarters = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        ByteRange q =
+            new ByteRange("bench", "blob.bin", null, null, size, i * size / 4, (i + 1) * size / 4);
+        quarters.add(new PlanChunk("1.0", "q" + i, PlanChunk.Kind.HASH_SHARD, List.of(q), null));
+      }
+      io.sentrascan.events.ChunkBatch batch =
+          new io.sentrascan.events.ChunkBatch(
+              new io.sentrascan.events.ChunkBatch.BatchInput("s", "bench"), quarters);
+      io.sentrascan.functions.logging.JsonLog quiet =
+          new io.sentrascan.functions.logging.JsonLog(
+              new com.amazonaws.services.lambda.runtime.LambdaLogger() {
+                @Override
+                public void log(String message) {}
+
+                @Override
+                public void log(byte[] message) {}
+              });
+      for (int p : new int[] {1, 2, 4}) {
+        ScanChunkHandler handler = new ScanChunkHandler(s3, ScanEngine.defaults(), p);
+        rate(
+            "batch of 4 HASH_SHARD chunks (SHA-256), CHUNK_PARALLELISM=" + p,
+            size,
+            () -> handler.scan(batch, quiet));
+      }
       inMemory(random);
       return new double[] {hash, overhead};
     } finally {

@@ -178,6 +178,44 @@ class LargeModelFailuresTest extends LargeModelTestBase {
 
     assertThat(outcome.get("verdict").asText()).isEqualTo("ERROR");
     assertThat(outcome.get("reason").asText()).contains("model.bin", "412");
+    // The new upload is not tagged with this scan's verdict; the unchanged files are.
+    assertThat(tags(prefix + "model.bin", null)).doesNotContainKey("sentrascan:scan-id");
+    assertThat(tags(prefix + "config.json", null))
+        .containsEntry("sentrascan:scan-id", request.scanId());
+  }
+
+  @Test
+  void aBatchRunInParallelWritesWhatItWritesOneChunkAtATime() throws Exception {
+    String prefix = folder("parallel");
+    LargeScanRequest request = LargeScanRequest.forPrefix("parallel-" + table, MODELS, prefix);
+    JsonNode plan = invokeJson(planHandler(largeConfig(100, 300)), EventJson.write(request));
+    List<PlanChunk> chunks = readPlan(plan);
+    String batch = ItemBatcher.json(request.scanId(), RESULTS, chunks);
+    assertThat(chunks).hasSizeGreaterThan(4);
+
+    JsonNode sequential = invokeJson(new ScanChunkHandler(s3, testEngine(), 1), batch);
+    List<String> one = partials(request.scanId(), chunks);
+    JsonNode parallel = invokeJson(new ScanChunkHandler(s3, testEngine(), 4), batch);
+    List<String> four = partials(request.scanId(), chunks);
+
+    assertThat(parallel).isEqualTo(sequential);
+    assertThat(parallel.get("chunkIds")).hasSize(chunks.size());
+    assertThat(four).isEqualTo(one);
+  }
+
+  /** Every chunk's partial, without its timing. */
+  private static List<String> partials(String scanId, List<PlanChunk> chunks) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    for (PlanChunk c : chunks) {
+      JsonNode p =
+          EventJson.tree(
+              s3.getObjectAsBytes(
+                      b -> b.bucket(RESULTS).key(LargeScanPlan.partialKey(scanId, c.chunkId())))
+                  .asUtf8String());
+      ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove("durationMillis");
+      out.add(p.toString());
+    }
+    return out;
   }
 
   @Test

@@ -31,7 +31,12 @@ import picocli.CommandLine.Command;
       "1:a finding fails the policy",
       "2:the scan could not run, or a file could not be scanned"
     },
-    subcommands = {ScanCommand.class, SbomCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ScanCommand.class,
+      SbomCommand.class,
+      BaselineCommand.class,
+      CommandLine.HelpCommand.class,
+    })
 public final class Main implements Callable<Integer> {
   static final int PASS = 0;
   static final int FAIL = 1;
@@ -63,6 +68,9 @@ public final class Main implements Callable<Integer> {
               public <K> K create(Class<K> cls) throws Exception {
                 if (cls == ScanCommand.class) {
                   return cls.cast(new ScanCommand(env, out, err));
+                }
+                if (cls == BaselineCommand.class) {
+                  return cls.cast(new BaselineCommand(env, err));
                 }
                 if (cls == SbomDiffCommand.class) {
                   return cls.cast(new SbomDiffCommand(out, err));

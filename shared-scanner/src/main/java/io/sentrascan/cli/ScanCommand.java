@@ -6,9 +6,13 @@ import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Severity;
+import io.sentrascan.scanner.baseline.Baseline;
+import io.sentrascan.scanner.baseline.BaselineDrift;
+import io.sentrascan.scanner.baseline.InvalidBaselineException;
 import io.sentrascan.scanner.report.ReportFormat;
 import io.sentrascan.scanner.report.ReportWriter;
 import io.sentrascan.scanner.report.TextReportWriter;
+import io.sentrascan.scanner.sbom.LicenseReview;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -100,6 +104,16 @@ final class ScanCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private SbomOptions sbom = new SbomOptions();
 
+  @CommandLine.Mixin private LicenseOptions licenses = new LicenseOptions();
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "FILE",
+      description =
+          "Compare with a baseline written by 'baseline create': drift is reported as findings,"
+              + " and findings the baseline accepted do not fail the scan.")
+  private @Nullable Path baselineFile;
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   private final Main.Environment env;
@@ -135,16 +149,34 @@ final class ScanCommand implements Callable<Integer> {
       return fail(sbomOutput);
     }
 
+    Policy policy;
+    try {
+      policy = licenses.apply(new Policy(failOn, strict));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    Baseline baseline = null;
+    if (baselineFile != null) {
+      try {
+        baseline = Baseline.read(baselineFile);
+      } catch (InvalidBaselineException e) {
+        return fail("cannot use the baseline: " + e.getMessage());
+      }
+    }
+
     Progress progress = new Progress(env.terminal() ? err : null);
     ScanResult result;
     try {
       result =
-          sbom.configure(new ScanEngine(env.scanners(), limits))
-              .scan(paths, new Policy(failOn, strict), progress);
+          LicenseReview.apply(
+              sbom.configure(new ScanEngine(env.scanners(), limits)).scan(paths, policy, progress));
     } catch (IOException e) {
       return fail("cannot scan: " + Main.describe(e));
     } finally {
       progress.clear();
+    }
+    if (baseline != null) {
+      result = BaselineDrift.apply(result, baseline);
     }
 
     boolean toStdout = output == null;

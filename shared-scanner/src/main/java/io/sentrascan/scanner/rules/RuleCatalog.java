@@ -33,7 +33,9 @@ public final class RuleCatalog {
           "edge.json", // Paddle, Flax, ExecuTorch, TensorRT, OpenVINO, Core ML
           "llm.json", // GGUF, chat templates, Hugging Face configs, tokenizers
           "packaging.json", // NeMo, TorchServe, R, llamafile, MXNet, OCI images
-          "classic.json" // XGBoost, LightGBM, CatBoost, PMML, skops
+          "classic.json", // XGBoost, LightGBM, CatBoost, PMML, skops
+          "license.json", // licenses of the model and the license policy
+          "drift.json" // drift from a baseline
           );
 
   private static final RuleCatalog DEFAULT = load();

@@ -27,6 +27,8 @@ import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
 import org.cyclonedx.model.ExternalReference;
 import org.cyclonedx.model.Hash;
+import org.cyclonedx.model.License;
+import org.cyclonedx.model.LicenseChoice;
 import org.cyclonedx.model.Metadata;
 import org.cyclonedx.model.Property;
 import org.cyclonedx.model.component.data.ComponentData;
@@ -96,6 +98,7 @@ public final class MlBomBuilder {
     PathNames names = new PathNames(result.targets());
     InferredLibraries libraries = new InferredLibraries();
     ModelFolder folder = modelFolder(result, names);
+    List<DetectedLicense> licenses = ModelLicenses.detect(result, folder, names);
 
     Bom bom = new Bom();
     bom.setSerialNumber("urn:uuid:" + serial(result.scanId()));
@@ -110,6 +113,7 @@ public final class MlBomBuilder {
     for (FileResult file : result.files()) {
       String fileName = names.of(file.path());
       Component c = fileComponent(file, fileName);
+      fileLicenses(c, file, licenses);
       // Two targets with the same folder name give the same names: keep the refs unique.
       String ref = c.getBomRef();
       for (int n = 2; !usedRefs.add(ref); n++) {
@@ -132,7 +136,7 @@ public final class MlBomBuilder {
     Metadata metadata = new Metadata();
     metadata.setTimestamp(Date.from(result.startedAt()));
     metadata.setToolChoice(tools(result));
-    metadata.setComponent(ModelComponents.model(result, folder, name, version));
+    metadata.setComponent(ModelComponents.model(result, folder, name, version, licenses));
     List<Property> props = new ArrayList<>();
     props.add(new Property("sentrascan:verdict", result.verdict().name()));
     props.add(
@@ -159,7 +163,7 @@ public final class MlBomBuilder {
    * The folder's {@code config.json} and card, when the scan had exactly one folder as its target
    * and the files still hash as they did in the scan (else the BOM would describe other bytes).
    */
-  private static ModelFolder modelFolder(ScanResult result, PathNames names) {
+  static ModelFolder modelFolder(ScanResult result, PathNames names) {
     if (result.targets().size() != 1 || !isFolder(result.targets().get(0))) {
       return ModelFolder.NONE;
     }
@@ -245,6 +249,23 @@ public final class MlBomBuilder {
             });
     c.setProperties(props);
     return c;
+  }
+
+  /** The licenses matched in a LICENSE file, on that file's component. */
+  private static void fileLicenses(Component c, FileResult file, List<DetectedLicense> licenses) {
+    LicenseChoice choice = new LicenseChoice();
+    for (DetectedLicense d : licenses) {
+      if (!d.fromCard() && d.location().equals(file.path())) {
+        License license = ModelComponents.textLicense(d);
+        license.addProperty(new Property("sentrascan:license.class", d.licenseClass().id()));
+        license.addProperty(
+            new Property("sentrascan:license.source", d.source() + ": " + d.method()));
+        choice.addLicense(license);
+      }
+    }
+    if (choice.getLicenses() != null && !choice.getLicenses().isEmpty()) {
+      c.setLicenses(choice);
+    }
   }
 
   /** The container of a nested entry ({@code a.zip} for {@code a.zip!/b.pkl}), or "" for none. */

@@ -2,8 +2,11 @@ package io.sentrascan.scanner.sbom;
 
 import io.sentrascan.scanner.ScanResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.License;
@@ -15,6 +18,7 @@ import org.cyclonedx.model.component.data.DatasetChoice;
 import org.cyclonedx.model.component.modelCard.Considerations;
 import org.cyclonedx.model.component.modelCard.InputOutputParameter;
 import org.cyclonedx.model.component.modelCard.ModelParameters;
+import org.cyclonedx.model.license.Acknowledgement;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +32,11 @@ final class ModelComponents {
    * The model: named by {@code name}, else the input; versioned by {@code version}, else the card.
    */
   static Component model(
-      ScanResult result, ModelFolder folder, @Nullable String name, @Nullable String version) {
+      ScanResult result,
+      ModelFolder folder,
+      @Nullable String name,
+      @Nullable String version,
+      List<DetectedLicense> detected) {
     Component model = new Component();
     model.setType(Component.Type.MACHINE_LEARNING_MODEL);
     model.setBomRef(MlBomBuilder.MODEL_REF);
@@ -37,7 +45,7 @@ final class ModelComponents {
     if (v != null) {
       model.setVersion(v);
     }
-    LicenseChoice licenses = licenses(folder.card());
+    LicenseChoice licenses = licenses(folder.card(), detected);
     if (licenses != null) {
       model.setLicenses(licenses);
     }
@@ -208,29 +216,64 @@ final class ModelComponents {
     return out;
   }
 
-  /** The card's {@code license}: SPDX ids as ids, anything else ({@code llama3}) as a name. */
-  private static @Nullable LicenseChoice licenses(CardFrontMatter card) {
-    List<String> values = card.list("license");
-    if (values.isEmpty()) {
+  /**
+   * The model's licenses: the card's {@code license} (SPDX ids as ids, anything else such as {@code
+   * llama3} as a name, {@code declared}) and licenses matched in LICENSE files ({@code concluded});
+   * one entry per license, each with its class and every place it was found as properties.
+   */
+  static @Nullable LicenseChoice licenses(CardFrontMatter card, List<DetectedLicense> detected) {
+    Map<String, License> byKey = new LinkedHashMap<>();
+    for (DetectedLicense d : detected) {
+      String group = d.key() != null ? d.key() : "?" + d.label() + "@" + d.source();
+      License license = byKey.get(group);
+      if (license == null) {
+        license =
+            d.fromCard()
+                ? cardLicense(card, Objects.requireNonNull(d.cardValue()))
+                : textLicense(d);
+        license.addProperty(new Property("sentrascan:license.class", d.licenseClass().id()));
+        byKey.put(group, license);
+      }
+      license.addProperty(
+          new Property("sentrascan:license.source", d.source() + ": " + d.method()));
+    }
+    if (byKey.isEmpty()) {
       return null;
     }
     LicenseChoice choice = new LicenseChoice();
-    for (String value : new TreeSet<>(values)) {
-      License license = new License();
-      String id = SpdxIds.canonical(value);
-      if (id != null) {
-        license.setId(id);
-      } else if (value.equalsIgnoreCase("other") && card.first("license_name") != null) {
-        license.setName(card.first("license_name"));
-      } else {
-        license.setName(value);
-      }
-      String link = card.first("license_link");
-      if (id == null && link != null && link.matches("^https?://\\S+$")) {
-        license.setUrl(link);
-      }
-      choice.addLicense(license);
-    }
+    byKey.values().forEach(choice::addLicense);
     return choice;
+  }
+
+  /** A license found in a LICENSE text: the SPDX id, else the catalog's name. */
+  static License textLicense(DetectedLicense d) {
+    License license = new License();
+    if (d.spdxId() != null) {
+      license.setId(d.spdxId());
+    } else if (d.key() != null) {
+      license.setName(d.name());
+    } else {
+      license.setName("Unrecognised license in " + d.source());
+    }
+    license.setAcknowledgement(Acknowledgement.CONCLUDED);
+    return license;
+  }
+
+  private static License cardLicense(CardFrontMatter card, String value) {
+    License license = new License();
+    String id = SpdxIds.canonical(value);
+    if (id != null) {
+      license.setId(id);
+    } else if (value.equalsIgnoreCase("other") && card.first("license_name") != null) {
+      license.setName(card.first("license_name"));
+    } else {
+      license.setName(value);
+    }
+    String link = card.first("license_link");
+    if (id == null && link != null && link.matches("^https?://\\S+$")) {
+      license.setUrl(link);
+    }
+    license.setAcknowledgement(Acknowledgement.DECLARED);
+    return license;
   }
 }

@@ -47,7 +47,13 @@ public final class LicenseCatalog {
   private static final LicenseCatalog DEFAULT = load();
   private static final Pattern BULLET =
       Pattern.compile("^(?:[-*\u2022]|\\(?[0-9a-z]{1,3}[.)])\\s+");
-  private static final Pattern COPYRIGHT_LINE = Pattern.compile("^(?:copyright\\b|\\(c\\)|\u00a9)");
+
+  /**
+   * A copyright statement: "Copyright (c) 2024 Name", "(c) 2024", "© Name", "Copyright [yyyy]"; not
+   * a line of license text that starts with the word ("copyright notice and this permission").
+   */
+  private static final Pattern COPYRIGHT_LINE =
+      Pattern.compile("^(?:copyright\\b.*(?:\\(c\\)|\u00a9|[0-9]|\\[)|\\(c\\)|\u00a9)");
 
   private final String version;
   private final List<Entry> entries;

@@ -183,7 +183,10 @@ public final class MlBomBuilder {
         folder.cardSha256() == null
             || !scanned.containsKey("readme.md")
             || Objects.equals(scanned.get("readme.md"), folder.cardSha256());
-    if (configOk && cardOk) {
+    boolean adapterOk =
+        folder.adapterSha256() == null
+            || Objects.equals(scanned.get("adapter_config.json"), folder.adapterSha256());
+    if (configOk && cardOk && adapterOk) {
       return folder;
     }
     return new ModelFolder(
@@ -191,7 +194,9 @@ public final class MlBomBuilder {
         configOk ? folder.configSha256() : null,
         cardOk ? folder.card() : CardFrontMatter.empty(),
         cardOk ? folder.sections() : CardSections.NONE,
-        cardOk ? folder.cardSha256() : null);
+        cardOk ? folder.cardSha256() : null,
+        adapterOk ? folder.adapterBase() : null,
+        adapterOk ? folder.adapterSha256() : null);
   }
 
   static boolean isFolder(String target) {

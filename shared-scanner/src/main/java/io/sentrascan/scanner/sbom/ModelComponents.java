@@ -8,9 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.cyclonedx.model.Ancestors;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.License;
 import org.cyclonedx.model.LicenseChoice;
+import org.cyclonedx.model.Pedigree;
 import org.cyclonedx.model.Property;
 import org.cyclonedx.model.component.ModelCard;
 import org.cyclonedx.model.component.data.ComponentData;
@@ -50,6 +52,10 @@ final class ModelComponents {
       model.setLicenses(licenses);
     }
     model.setModelCard(modelCard(folder));
+    Pedigree pedigree = lineage(folder, model.getName());
+    if (pedigree != null) {
+      model.setPedigree(pedigree);
+    }
     List<Property> props = new ArrayList<>();
     for (String base : folder.card().list("base_model")) {
       props.add(new Property("sentrascan:card.base_model", base));
@@ -65,6 +71,54 @@ final class ModelComponents {
       model.setProperties(props);
     }
     return model;
+  }
+
+  /**
+   * The models this one claims to derive from, as {@code pedigree.ancestors}: the card's {@code
+   * base_model}, a PEFT adapter's {@code base_model_name_or_path}, and {@code config.json}'s {@code
+   * _name_or_path} when it is a Hub id other than this model's name. Each ancestor says where the
+   * claim was made ({@code sentrascan:lineage.source}); nothing here is verified.
+   */
+  static @Nullable Pedigree lineage(ModelFolder folder, String modelName) {
+    Map<String, List<String>> sources = new LinkedHashMap<>();
+    for (String base : folder.card().list("base_model")) {
+      sources.computeIfAbsent(base.strip(), k -> new ArrayList<>()).add("README.md: base_model");
+    }
+    if (folder.adapterBase() != null) {
+      sources
+          .computeIfAbsent(repoIdOrLastSegment(folder.adapterBase()), k -> new ArrayList<>())
+          .add("adapter_config.json: base_model_name_or_path");
+    }
+    String nameOrPath = folder.configText("_name_or_path");
+    if (nameOrPath != null) {
+      String id = repoIdOrLastSegment(nameOrPath);
+      if (id.contains("/") && !id.equals(modelName) && id.equals(nameOrPath.strip())) {
+        sources.computeIfAbsent(id, k -> new ArrayList<>()).add("config.json: _name_or_path");
+      }
+    }
+    sources.keySet().removeIf(String::isEmpty);
+    if (sources.isEmpty()) {
+      return null;
+    }
+    Ancestors ancestors = new Ancestors();
+    List<Component> components = new ArrayList<>();
+    sources.forEach(
+        (id, from) -> {
+          Component c = new Component();
+          c.setType(Component.Type.MACHINE_LEARNING_MODEL);
+          c.setBomRef("base-model:" + id);
+          c.setName(id);
+          List<Property> props = new ArrayList<>();
+          for (String source : from) {
+            props.add(new Property("sentrascan:lineage.source", source));
+          }
+          c.setProperties(props);
+          components.add(c);
+        });
+    ancestors.setComponents(components);
+    Pedigree pedigree = new Pedigree();
+    pedigree.setAncestors(ancestors);
+    return pedigree;
   }
 
   private static String modelName(ScanResult result, ModelFolder folder, @Nullable String name) {

@@ -99,7 +99,9 @@ class LicenseCatalogTest {
     assertThat(LicenseCatalog.defaults().match(mit))
         .extracting(m -> m.entry().key())
         .containsExactly("MIT");
-    assertThat(LicenseCatalog.normalise("1. Version 2.0, and/or\n(b) ©2024 x\nCopyright 2024 me\ncopyright notice"))
+    assertThat(
+            LicenseCatalog.normalise(
+                "1. Version 2.0, and/or\n(b) ©2024 x\nCopyright 2024 me\ncopyright notice"))
         .isEqualTo("version 2 0 and or copyright notice");
   }
 

@@ -3,9 +3,11 @@ package io.sentrascan.scanner;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 
 /**
@@ -62,9 +64,11 @@ public record ScanResult(
    * analyses that run after the scan (licenses, drift from a baseline).
    */
   public ScanResult withFindings(Map<String, List<Finding>> added, String fallback) {
+    Set<String> paths = new HashSet<>();
+    files.forEach(f -> paths.add(f.path()));
     Map<String, List<Finding>> pending = new LinkedHashMap<>();
     for (Map.Entry<String, List<Finding>> e : added.entrySet()) {
-      boolean known = files.stream().anyMatch(f -> f.path().equals(e.getKey()));
+      boolean known = paths.contains(e.getKey());
       pending
           .computeIfAbsent(known ? e.getKey() : fallback, k -> new ArrayList<>())
           .addAll(e.getValue());

@@ -6,6 +6,7 @@ import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.baseline.Baseline;
 import io.sentrascan.scanner.sbom.LicenseReview;
+import io.sentrascan.scanner.sbom.ProvenanceReview;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -102,9 +103,9 @@ final class BaselineCommand implements Callable<Integer> {
       ScanResult result;
       try {
         result =
-            LicenseReview.apply(
-                new ScanEngine(parent.env.scanners(), Limits.defaults())
-                    .scan(paths, Policy.defaults(), p -> {}));
+            new ScanEngine(parent.env.scanners(), Limits.defaults())
+                .scan(paths, Policy.defaults(), p -> {});
+        result = ProvenanceReview.apply(LicenseReview.apply(result));
       } catch (IOException e) {
         err.println("sentrascan: cannot scan: " + Main.describe(e));
         return Main.ERROR;

@@ -13,6 +13,7 @@ import io.sentrascan.scanner.report.ReportFormat;
 import io.sentrascan.scanner.report.ReportWriter;
 import io.sentrascan.scanner.report.TextReportWriter;
 import io.sentrascan.scanner.sbom.LicenseReview;
+import io.sentrascan.scanner.sbom.ProvenanceReview;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -167,9 +168,8 @@ final class ScanCommand implements Callable<Integer> {
     Progress progress = new Progress(env.terminal() ? err : null);
     ScanResult result;
     try {
-      result =
-          LicenseReview.apply(
-              sbom.configure(new ScanEngine(env.scanners(), limits)).scan(paths, policy, progress));
+      result = sbom.configure(new ScanEngine(env.scanners(), limits)).scan(paths, policy, progress);
+      result = ProvenanceReview.apply(LicenseReview.apply(result));
     } catch (IOException e) {
       return fail("cannot scan: " + Main.describe(e));
     } finally {

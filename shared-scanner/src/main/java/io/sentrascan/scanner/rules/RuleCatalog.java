@@ -35,6 +35,7 @@ public final class RuleCatalog {
           "packaging.json", // NeMo, TorchServe, R, llamafile, MXNet, OCI images
           "classic.json", // XGBoost, LightGBM, CatBoost, PMML, skops
           "license.json", // licenses of the model and the license policy
+          "provenance.json", // lineage claims of the model folder
           "drift.json" // drift from a baseline
           );
 

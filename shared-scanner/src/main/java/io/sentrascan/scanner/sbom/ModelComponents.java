@@ -80,23 +80,28 @@ final class ModelComponents {
    * claim was made ({@code sentrascan:lineage.source}); nothing here is verified.
    */
   static @Nullable Pedigree lineage(ModelFolder folder, String modelName) {
-    Map<String, List<String>> sources = new LinkedHashMap<>();
+    // Hub ids resolve case-insensitively: one ancestor per id, spelled as first claimed.
+    Map<String, String> spelling = new LinkedHashMap<>();
+    Map<String, List<String>> claims = new LinkedHashMap<>();
     for (String base : folder.card().list("base_model")) {
-      sources.computeIfAbsent(base.strip(), k -> new ArrayList<>()).add("README.md: base_model");
+      claim(spelling, claims, base.strip(), "README.md: base_model");
     }
     if (folder.adapterBase() != null) {
-      sources
-          .computeIfAbsent(repoIdOrLastSegment(folder.adapterBase()), k -> new ArrayList<>())
-          .add("adapter_config.json: base_model_name_or_path");
+      claim(
+          spelling,
+          claims,
+          repoIdOrLastSegment(folder.adapterBase()),
+          "adapter_config.json: base_model_name_or_path");
     }
     String nameOrPath = folder.configText("_name_or_path");
     if (nameOrPath != null) {
       String id = repoIdOrLastSegment(nameOrPath);
-      if (id.contains("/") && !id.equals(modelName) && id.equals(nameOrPath.strip())) {
-        sources.computeIfAbsent(id, k -> new ArrayList<>()).add("config.json: _name_or_path");
+      if (id.contains("/") && !id.equalsIgnoreCase(modelName) && id.equals(nameOrPath.strip())) {
+        claim(spelling, claims, id, "config.json: _name_or_path");
       }
     }
-    sources.keySet().removeIf(String::isEmpty);
+    Map<String, List<String>> sources = new LinkedHashMap<>();
+    claims.forEach((key, from) -> sources.put(spelling.get(key), from));
     if (sources.isEmpty()) {
       return null;
     }
@@ -121,7 +126,17 @@ final class ModelComponents {
     return pedigree;
   }
 
-  private static String modelName(ScanResult result, ModelFolder folder, @Nullable String name) {
+  private static void claim(
+      Map<String, String> spelling, Map<String, List<String>> claims, String id, String source) {
+    if (id.isEmpty()) {
+      return;
+    }
+    String key = id.toLowerCase(Locale.ROOT);
+    spelling.putIfAbsent(key, id);
+    claims.computeIfAbsent(key, k -> new ArrayList<>()).add(source);
+  }
+
+  static String modelName(ScanResult result, ModelFolder folder, @Nullable String name) {
     if (name != null) {
       return name;
     }

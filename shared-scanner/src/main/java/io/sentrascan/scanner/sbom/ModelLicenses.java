@@ -167,7 +167,10 @@ public final class ModelLicenses {
       throw new IOException("larger than " + MAX_BYTES + " bytes");
     }
     @Nullable String scanned = file.sha256();
-    if (scanned == null || !scanned.equals(sha256(bytes))) {
+    if (scanned == null) {
+      throw new IOException("the scan did not hash it");
+    }
+    if (!scanned.equals(sha256(bytes))) {
       throw new IOException("changed since the scan");
     }
     return StandardCharsets.UTF_8

@@ -189,6 +189,20 @@ class BaselineCommandTest {
   }
 
   @Test
+  void anEmptiedFolderStillReportsEveryRemovedFile() throws IOException {
+    Path model = model(false);
+    Path baseline = baseline(model);
+    try (var files = Files.list(model)) {
+      for (Path p : files.toList()) {
+        Files.delete(p);
+      }
+    }
+    JsonNode report = scanJson(model, baseline);
+    assertThat(rules(report, "DRIFT-FILE-REMOVED")).hasSize(4);
+    assertThat(rules(report, "DRIFT-LICENSE-CHANGED")).hasSize(2);
+  }
+
+  @Test
   void aChangedLicenseIsLicenseDrift() throws IOException {
     Path model = model(false);
     Path baseline = baseline(model);

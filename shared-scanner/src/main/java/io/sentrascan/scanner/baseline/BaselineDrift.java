@@ -199,7 +199,40 @@ public final class BaselineDrift {
     Policy policy = result.policy();
     Set<String> keys = new HashSet<>(policy.accepted());
     keys.addAll(policyKeys);
-    return result.withPolicy(policy.withAccepted(keys)).withFindings(added, fallback);
+    ScanResult judged = result.withPolicy(policy.withAccepted(keys));
+    if (judged.files().isEmpty() && !added.isEmpty()) {
+      // Everything was removed: the drift needs a file to hang on, or it would vanish into a PASS.
+      judged = withPlaceholder(judged);
+      fallback = judged.files().get(0).path();
+    }
+    return judged.withFindings(added, fallback);
+  }
+
+  /** The result with one empty entry for its first target, to carry findings about it. */
+  private static ScanResult withPlaceholder(ScanResult result) {
+    String target = result.targets().isEmpty() ? "." : result.targets().get(0);
+    FileResult placeholder =
+        new FileResult(
+            target,
+            "folder",
+            null,
+            0,
+            0,
+            new TreeMap<>(),
+            List.of(),
+            List.of(),
+            "no files left to scan",
+            new TreeMap<>());
+    return new ScanResult(
+        result.scanId(),
+        result.startedAt(),
+        result.durationMillis(),
+        result.toolVersion(),
+        result.scanners(),
+        result.targets(),
+        List.of(placeholder),
+        result.policy(),
+        result.verdict());
   }
 
   private static String label(Baseline.LicenseEntry l) {

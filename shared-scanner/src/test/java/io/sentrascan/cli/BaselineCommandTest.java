@@ -241,6 +241,11 @@ class BaselineCommandTest {
     Run sarif =
         run("scan", "--format", "sarif", "--baseline", baseline.toString(), model.toString());
     assertThat(sarif.out()).contains("\"suppressions\"");
+    io.sentrascan.testing.JsonSchemas.assertValid(
+        io.sentrascan.testing.JsonSchemas.sarif(), sarif.out());
+    Run markdown =
+        run("scan", "--format", "markdown", "--baseline", baseline.toString(), model.toString());
+    assertThat(markdown.out()).contains("(accepted in the baseline)");
   }
 
   @Test

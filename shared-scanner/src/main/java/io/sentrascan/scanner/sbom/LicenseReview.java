@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 
 /**
  * Adds the license findings to a scan result, after the scan:
@@ -22,6 +24,7 @@ import java.util.StringJoiner;
  *       known license;
  *   <li>{@code LIC-003} (LOW): no license at all in a scanned folder (a file scanned on its own is
  *       not expected to carry one);
+ *   <li>{@code LIC-005} (LOW): the card and the LICENSE texts name no license in common;
  *   <li>{@code LIC-004}: a license whose class the policy forbids ({@link Policy#failOnLicense}),
  *       at the policy's {@link Policy#licenseSeverity}; it fails the scan whatever that is.
  * </ul>
@@ -114,6 +117,7 @@ public final class LicenseReview {
                 l.label()));
       }
     }
+    disagreement(licenses, rules, added);
     return result.withFindings(added, fallback);
   }
 
@@ -150,5 +154,47 @@ public final class LicenseReview {
       }
     }
     return result.files().get(0).path();
+  }
+
+  /** LIC-005 when the card's known licenses and the recognised LICENSE texts share none. */
+  private static void disagreement(
+      List<DetectedLicense> licenses, RuleCatalog rules, Map<String, List<Finding>> added) {
+    Set<String> card = new TreeSet<>();
+    Map<String, DetectedLicense> texts = new LinkedHashMap<>();
+    for (DetectedLicense l : licenses) {
+      if (l.key() == null) {
+        continue;
+      }
+      if (l.fromCard()) {
+        card.add(l.key());
+      } else {
+        texts.putIfAbsent(l.key(), l);
+      }
+    }
+    if (card.isEmpty() || texts.isEmpty() || texts.keySet().stream().anyMatch(card::contains)) {
+      return;
+    }
+    DetectedLicense first = texts.values().iterator().next();
+    List<String> textLabels = new ArrayList<>();
+    texts.values().forEach(l -> textLabels.add(l.label() + " (" + l.source() + ")"));
+    List<String> cardLabels = new ArrayList<>();
+    for (DetectedLicense l : licenses) {
+      if (l.fromCard() && l.key() != null) {
+        cardLabels.add(l.label());
+      }
+    }
+    add(
+        added,
+        first.location(),
+        rules
+            .rule("LIC-005")
+            .finding(
+                Location.of(first.location()),
+                "The model card says "
+                    + String.join(", ", cardLabels)
+                    + "; the license text says "
+                    + String.join(", ", textLabels)
+                    + ".",
+                String.join(", ", cardLabels) + " vs " + String.join(", ", textLabels)));
   }
 }

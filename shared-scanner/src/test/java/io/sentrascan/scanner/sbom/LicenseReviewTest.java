@@ -73,6 +73,27 @@ class LicenseReviewTest {
   }
 
   @Test
+  void aCardAndALicenseTextThatDisagreeAreLow() throws IOException {
+    ScanResult r =
+        scan(model("Llama-3--head.txt", "---\nlicense: mit\n---\n# m\n"), Policy.defaults());
+    assertThat(findings(r, "LIC-005"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.severity()).isEqualTo(Severity.LOW);
+              assertThat(f.description())
+                  .isEqualTo(
+                      "The model card says MIT; the license text says Meta Llama 3 Community"
+                          + " License Agreement (LICENSE).");
+            });
+    ScanResult agreeing =
+        scan(
+            model("MIT+Apache-2.0--dual.md", "---\nlicense: [mit, llama3]\n---\n# m\n"),
+            Policy.defaults());
+    assertThat(findings(agreeing, "LIC-005")).isEmpty();
+  }
+
+  @Test
   void aFolderWithoutAnyLicenseGetsALowFinding() throws IOException {
     ScanResult r = scan(model(null, null), Policy.defaults());
     assertThat(findings(r, "LIC-003"))

@@ -36,7 +36,8 @@ import picocli.CommandLine.Command;
       SbomCommand.class,
       SignCommand.class,
       VerifyCommand.class,
-      CommandLine.HelpCommand.class
+      BaselineCommand.class,
+      CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {
   static final int PASS = 0;
@@ -69,6 +70,9 @@ public final class Main implements Callable<Integer> {
               public <K> K create(Class<K> cls) throws Exception {
                 if (cls == ScanCommand.class) {
                   return cls.cast(new ScanCommand(env, out, err));
+                }
+                if (cls == BaselineCommand.class) {
+                  return cls.cast(new BaselineCommand(env, err));
                 }
                 if (cls == SbomDiffCommand.class) {
                   return cls.cast(new SbomDiffCommand(out, err));

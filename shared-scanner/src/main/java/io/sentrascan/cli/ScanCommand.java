@@ -6,9 +6,14 @@ import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Severity;
+import io.sentrascan.scanner.baseline.Baseline;
+import io.sentrascan.scanner.baseline.BaselineDrift;
+import io.sentrascan.scanner.baseline.InvalidBaselineException;
 import io.sentrascan.scanner.report.ReportFormat;
 import io.sentrascan.scanner.report.ReportWriter;
 import io.sentrascan.scanner.report.TextReportWriter;
+import io.sentrascan.scanner.sbom.LicenseReview;
+import io.sentrascan.scanner.sbom.ProvenanceReview;
 import io.sentrascan.scanner.signing.SignatureCheck;
 import io.sentrascan.scanner.signing.SigningException;
 import java.io.IOException;
@@ -104,6 +109,16 @@ final class ScanCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private SigningOptions signing = new SigningOptions();
 
+  @CommandLine.Mixin private LicenseOptions licenses = new LicenseOptions();
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "FILE",
+      description =
+          "Compare with a baseline written by 'baseline create': drift is reported as findings,"
+              + " and findings the baseline accepted do not fail the scan.")
+  private @Nullable Path baselineFile;
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   private final Main.Environment env;
@@ -149,17 +164,35 @@ final class ScanCommand implements Callable<Integer> {
       return fail(e.getMessage());
     }
 
+    Policy policy;
+    try {
+      policy = licenses.apply(new Policy(failOn, strict));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    Baseline baseline = null;
+    if (baselineFile != null) {
+      try {
+        baseline = Baseline.read(baselineFile);
+      } catch (InvalidBaselineException e) {
+        return fail("cannot use the baseline: " + e.getMessage());
+      }
+    }
+
     Progress progress = new Progress(env.terminal() ? err : null);
     ScanResult result;
     try {
-      result =
-          sbom.configure(new ScanEngine(env.scanners(), limits))
-              .scan(paths, new Policy(failOn, strict), progress);
+      result = sbom.configure(new ScanEngine(env.scanners(), limits)).scan(paths, policy, progress);
+      result = ProvenanceReview.apply(LicenseReview.apply(result));
     } catch (IOException e) {
       return fail("cannot scan: " + Main.describe(e));
     } finally {
       progress.clear();
     }
+    if (baseline != null) {
+      result = BaselineDrift.apply(result, baseline);
+    }
+    // After drift: the signature is checked afresh on every scan, never against a baseline.
     result = SignatureCheck.apply(result, signatureCheck);
 
     boolean toStdout = output == null;

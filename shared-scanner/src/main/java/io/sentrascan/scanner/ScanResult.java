@@ -1,9 +1,13 @@
 package io.sentrascan.scanner;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 
 /**
@@ -52,5 +56,63 @@ public record ScanResult(
   /** Files that had at least one error. */
   public List<FileResult> errored() {
     return files.stream().filter(f -> !f.errors().isEmpty()).toList();
+  }
+
+  /**
+   * This result with {@code added} findings (display path to findings) appended to the files they
+   * name, in order; findings naming no file go to {@code fallback}. The verdict is recomputed. For
+   * analyses that run after the scan (licenses, drift from a baseline).
+   */
+  public ScanResult withFindings(Map<String, List<Finding>> added, String fallback) {
+    Set<String> paths = new HashSet<>();
+    files.forEach(f -> paths.add(f.path()));
+    Map<String, List<Finding>> pending = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Finding>> e : added.entrySet()) {
+      boolean known = paths.contains(e.getKey());
+      pending
+          .computeIfAbsent(known ? e.getKey() : fallback, k -> new ArrayList<>())
+          .addAll(e.getValue());
+    }
+    List<FileResult> out = new ArrayList<>();
+    for (FileResult f : files) {
+      List<Finding> more = pending.remove(f.path());
+      if (more == null) {
+        out.add(f);
+        continue;
+      }
+      List<Finding> findings = new ArrayList<>(f.findings());
+      findings.addAll(more);
+      out.add(
+          new FileResult(
+              f.path(),
+              f.format(),
+              f.scanner(),
+              f.depth(),
+              f.size(),
+              f.digests(),
+              List.copyOf(findings),
+              f.errors(),
+              f.skipped(),
+              f.properties()));
+    }
+    return withFiles(List.copyOf(out), policy);
+  }
+
+  /** This result judged by another policy (for example with a baseline's accepted findings). */
+  public ScanResult withPolicy(Policy newPolicy) {
+    return withFiles(files, newPolicy);
+  }
+
+  private ScanResult withFiles(List<FileResult> newFiles, Policy newPolicy) {
+    return new ScanResult(
+        scanId,
+        startedAt,
+        durationMillis,
+        toolVersion,
+        scanners,
+        targets,
+        newFiles,
+        newPolicy,
+        newPolicy.verdict(newFiles));
   }
 }

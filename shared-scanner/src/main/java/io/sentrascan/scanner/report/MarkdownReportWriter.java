@@ -74,7 +74,7 @@ public final class MarkdownReportWriter implements ReportWriter {
       int n = 0;
       for (Finding f : findings) {
         n++;
-        finding(md, n, f, result.policy().fails(f));
+        finding(md, n, f, result.policy().fails(f), result.policy().isAccepted(f));
       }
     }
 
@@ -107,7 +107,7 @@ public final class MarkdownReportWriter implements ReportWriter {
     out.flush();
   }
 
-  private static void finding(StringBuilder md, int n, Finding f, boolean fails) {
+  private static void finding(StringBuilder md, int n, Finding f, boolean fails, boolean accepted) {
     md.append("\n### ")
         .append(n)
         .append(". ")
@@ -127,7 +127,8 @@ public final class MarkdownReportWriter implements ReportWriter {
     }
     md.append('\n');
     md.append("- **Category:** ").append(MarkdownText.escape(f.category()));
-    md.append(fails ? " (fails the policy)" : "").append('\n');
+    md.append(fails ? " (fails the policy)" : accepted ? " (accepted in the baseline)" : "")
+        .append('\n');
     md.append("- **Description:** ").append(MarkdownText.escape(f.description())).append('\n');
     if (!f.evidence().isEmpty()) {
       md.append("- **Evidence:** ").append(MarkdownText.code(f.evidence(), false)).append('\n');

@@ -178,6 +178,14 @@ public final class SarifReportWriter implements ReportWriter {
       props.put("context", loc.context());
     }
     props.put("evidence", finding.evidence());
+    if (scan.policy().isAccepted(finding)) {
+      // SARIF's own way to say "known and accepted": code scanning shows it as dismissed.
+      node.putArray("suppressions")
+          .addObject()
+          .put("kind", "external")
+          .put("status", "accepted")
+          .put("justification", "accepted in the SentraScan baseline");
+    }
     return node;
   }
 

@@ -3,6 +3,7 @@ package io.sentrascan.scanner.report;
 import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Finding;
 import io.sentrascan.scanner.Location;
+import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Verdict;
@@ -53,7 +54,7 @@ public final class TextReportWriter implements ReportWriter {
       sb.append("  (").append(clean(file.format())).append(", ");
       sb.append(plural(file.size(), "byte")).append(")\n");
       for (Finding f : bySeverity(file.findings())) {
-        finding(sb, f, result.policy().fails(f));
+        finding(sb, f, result.policy().fails(f), result.policy());
       }
       for (String error : file.errors()) {
         sb.append("  ")
@@ -120,7 +121,7 @@ public final class TextReportWriter implements ReportWriter {
     return sorted;
   }
 
-  private void finding(StringBuilder sb, Finding f, boolean fails) {
+  private void finding(StringBuilder sb, Finding f, boolean fails, Policy policy) {
     String indent = "  " + " ".repeat(8) + "  ";
     sb.append("  ")
         .append(paint(colourOf(f.severity()), pad(f.severity().name())))
@@ -128,7 +129,12 @@ public final class TextReportWriter implements ReportWriter {
         .append(clean(f.ruleId()))
         .append("  ")
         .append(clean(f.title()))
-        .append(fails ? "" : "  (does not fail the policy)")
+        .append(
+            fails
+                ? ""
+                : policy.isAccepted(f)
+                    ? "  (accepted in the baseline)"
+                    : "  (does not fail the policy)")
         .append('\n');
     Location loc = f.location();
     if (loc.offset() >= 0 || loc.context() != null) {

@@ -34,7 +34,10 @@ public final class RuleCatalog {
           "llm.json", // GGUF, chat templates, Hugging Face configs, tokenizers
           "packaging.json", // NeMo, TorchServe, R, llamafile, MXNet, OCI images
           "classic.json", // XGBoost, LightGBM, CatBoost, PMML, skops
-          "signing.json" // OpenSSF Model Signing: unsigned, invalid, mismatched, verified
+          "signing.json", // OpenSSF Model Signing: unsigned, invalid, mismatched, verified
+          "license.json", // licenses of the model and the license policy
+          "provenance.json", // lineage claims of the model folder
+          "drift.json" // drift from a baseline
           );
 
   private static final RuleCatalog DEFAULT = load();

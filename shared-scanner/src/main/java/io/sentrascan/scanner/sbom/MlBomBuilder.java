@@ -28,6 +28,8 @@ import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
 import org.cyclonedx.model.ExternalReference;
 import org.cyclonedx.model.Hash;
+import org.cyclonedx.model.License;
+import org.cyclonedx.model.LicenseChoice;
 import org.cyclonedx.model.Metadata;
 import org.cyclonedx.model.Property;
 import org.cyclonedx.model.component.data.ComponentData;
@@ -97,6 +99,7 @@ public final class MlBomBuilder {
     PathNames names = new PathNames(result.targets());
     InferredLibraries libraries = new InferredLibraries();
     ModelFolder folder = modelFolder(result, names);
+    List<DetectedLicense> licenses = ModelLicenses.detect(result, folder, names);
 
     Bom bom = new Bom();
     bom.setSerialNumber("urn:uuid:" + serial(result.scanId()));
@@ -111,6 +114,7 @@ public final class MlBomBuilder {
     for (FileResult file : result.files()) {
       String fileName = names.of(file.path());
       Component c = fileComponent(file, fileName);
+      fileLicenses(c, file, licenses);
       // Two targets with the same folder name give the same names: keep the refs unique.
       String ref = c.getBomRef();
       for (int n = 2; !usedRefs.add(ref); n++) {
@@ -133,7 +137,7 @@ public final class MlBomBuilder {
     Metadata metadata = new Metadata();
     metadata.setTimestamp(Date.from(result.startedAt()));
     metadata.setToolChoice(tools(result));
-    Component model = ModelComponents.model(result, folder, name, version);
+    Component model = ModelComponents.model(result, folder, name, version, licenses);
     // Provenance: the model signature's presence and validity, when the scan checked it.
     SignatureCheck.status(result).ifPresent(s -> SignatureCheck.addTo(model, s));
     metadata.setComponent(model);
@@ -163,7 +167,7 @@ public final class MlBomBuilder {
    * The folder's {@code config.json} and card, when the scan had exactly one folder as its target
    * and the files still hash as they did in the scan (else the BOM would describe other bytes).
    */
-  private static ModelFolder modelFolder(ScanResult result, PathNames names) {
+  static ModelFolder modelFolder(ScanResult result, PathNames names) {
     if (result.targets().size() != 1 || !isFolder(result.targets().get(0))) {
       return ModelFolder.NONE;
     }
@@ -183,7 +187,10 @@ public final class MlBomBuilder {
         folder.cardSha256() == null
             || !scanned.containsKey("readme.md")
             || Objects.equals(scanned.get("readme.md"), folder.cardSha256());
-    if (configOk && cardOk) {
+    boolean adapterOk =
+        folder.adapterSha256() == null
+            || Objects.equals(scanned.get("adapter_config.json"), folder.adapterSha256());
+    if (configOk && cardOk && adapterOk) {
       return folder;
     }
     return new ModelFolder(
@@ -191,7 +198,9 @@ public final class MlBomBuilder {
         configOk ? folder.configSha256() : null,
         cardOk ? folder.card() : CardFrontMatter.empty(),
         cardOk ? folder.sections() : CardSections.NONE,
-        cardOk ? folder.cardSha256() : null);
+        cardOk ? folder.cardSha256() : null,
+        adapterOk ? folder.adapterBase() : null,
+        adapterOk ? folder.adapterSha256() : null);
   }
 
   static boolean isFolder(String target) {
@@ -249,6 +258,23 @@ public final class MlBomBuilder {
             });
     c.setProperties(props);
     return c;
+  }
+
+  /** The licenses matched in a LICENSE file, on that file's component. */
+  private static void fileLicenses(Component c, FileResult file, List<DetectedLicense> licenses) {
+    LicenseChoice choice = new LicenseChoice();
+    for (DetectedLicense d : licenses) {
+      if (!d.fromCard() && d.location().equals(file.path())) {
+        License license = ModelComponents.textLicense(d);
+        license.addProperty(new Property("sentrascan:license.class", d.licenseClass().id()));
+        license.addProperty(
+            new Property("sentrascan:license.source", d.source() + ": " + d.method()));
+        choice.addLicense(license);
+      }
+    }
+    if (choice.getLicenses() != null && !choice.getLicenses().isEmpty()) {
+      c.setLicenses(choice);
+    }
   }
 
   /** The container of a nested entry ({@code a.zip} for {@code a.zip!/b.pkl}), or "" for none. */

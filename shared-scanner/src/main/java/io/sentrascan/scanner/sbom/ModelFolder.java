@@ -29,18 +29,22 @@ import org.jspecify.annotations.Nullable;
  * @param card the card's front matter (empty without a card)
  * @param sections the considerations the card's text states
  * @param cardSha256 the SHA-256 of the card read, or null
+ * @param adapterBase {@code base_model_name_or_path} of a PEFT {@code adapter_config.json}, or null
+ * @param adapterSha256 the SHA-256 of the {@code adapter_config.json} read, or null
  */
 record ModelFolder(
     @Nullable JsonNode config,
     @Nullable String configSha256,
     CardFrontMatter card,
     CardSections sections,
-    @Nullable String cardSha256) {
+    @Nullable String cardSha256,
+    @Nullable String adapterBase,
+    @Nullable String adapterSha256) {
   /** Larger files are not read: a real config or card is a few kilobytes. */
   static final int MAX_BYTES = 1 << 20;
 
   static final ModelFolder NONE =
-      new ModelFolder(null, null, CardFrontMatter.empty(), CardSections.NONE, null);
+      new ModelFolder(null, null, CardFrontMatter.empty(), CardSections.NONE, null, null, null);
 
   static ModelFolder read(Path folder) {
     byte[] config = readBounded(folder.resolve("config.json"));
@@ -59,12 +63,27 @@ record ModelFolder(
       card = readBounded(cardFile);
     }
     String cardText = card == null ? null : new String(card, StandardCharsets.UTF_8);
+    byte[] adapter = readBounded(folder.resolve("adapter_config.json"));
+    String adapterBase = null;
+    if (adapter != null) {
+      try {
+        JsonNode node = new ObjectMapper().readTree(adapter);
+        JsonNode base = node == null ? null : node.get("base_model_name_or_path");
+        if (base != null && base.isTextual() && !base.asText().isBlank()) {
+          adapterBase = base.asText().strip();
+        }
+      } catch (IOException e) {
+        adapterBase = null; // not JSON: the scan reports on its content
+      }
+    }
     return new ModelFolder(
         configNode,
         configNode == null ? null : sha256(config),
         cardText == null ? CardFrontMatter.empty() : CardFrontMatter.parse(cardText),
         cardText == null ? CardSections.NONE : CardSections.parse(cardText),
-        card == null ? null : sha256(card));
+        card == null ? null : sha256(card),
+        adapterBase,
+        adapterBase == null ? null : sha256(adapter));
   }
 
   @Nullable String configText(String field) {

@@ -13,11 +13,11 @@ import java.util.List;
  * the same components, which is what {@code sbom diff} compares. With several targets each name
  * starts with its target's folder or file name.
  */
-final class PathNames {
+public final class PathNames {
   private final List<String> targets;
   private final boolean several;
 
-  PathNames(List<String> targets) {
+  public PathNames(List<String> targets) {
     List<String> sorted = new ArrayList<>(targets);
     // Longest first, so that a target inside another target claims its own files.
     sorted.sort(Comparator.comparing(String::length).reversed().thenComparing(t -> t));
@@ -26,7 +26,7 @@ final class PathNames {
   }
 
   /** The name of a display path; nested entries keep their {@code "!/"} joins. */
-  String of(String displayPath) {
+  public String of(String displayPath) {
     int bang = displayPath.indexOf("!/");
     String outer = bang < 0 ? displayPath : displayPath.substring(0, bang);
     String inner = bang < 0 ? "" : displayPath.substring(bang);
@@ -34,7 +34,7 @@ final class PathNames {
   }
 
   /** A location with its path named as {@link #of}: {@code path[@offset][ [context]]}. */
-  String of(Location location) {
+  public String of(Location location) {
     return new Location(of(location.path()), location.offset(), location.context()).toString();
   }
 

@@ -20,6 +20,9 @@ import java.util.Objects;
  *     large-model workflow, which is not built yet
  * @param sbomBucket bucket for the CycloneDX ML-BOM of every scan ({@code SBOM_BUCKET}; when unset,
  *     the results bucket, so that a deployment that predates it keeps working)
+ * @param retentionDays how long a record is kept after a newer record of the same object supersedes
+ *     it ({@code RETENTION_DAYS}; 0, the default, keeps every record forever). The newest record of
+ *     an object never expires; see {@link SupersededRecords}
  */
 public record ScanConfig(
     String resultsBucket,
@@ -28,10 +31,44 @@ public record ScanConfig(
     int reportInlineMaxBytes,
     boolean s3PathStyle,
     long maxObjectBytes,
-    String sbomBucket) {
+    String sbomBucket,
+    int retentionDays) {
 
   public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
   public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
+
+  /** A configuration that keeps every record forever. */
+  public ScanConfig(
+      String resultsBucket,
+      String tableName,
+      String eventBusName,
+      int reportInlineMaxBytes,
+      boolean s3PathStyle,
+      long maxObjectBytes,
+      String sbomBucket) {
+    this(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        0);
+  }
+
+  /** This configuration with another retention of superseded records, in days (0: forever). */
+  public ScanConfig withRetentionDays(int value) {
+    return new ScanConfig(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        value);
+  }
 
   /** This configuration with another object size limit. */
   public ScanConfig withMaxObjectBytes(long value) {
@@ -42,13 +79,21 @@ public record ScanConfig(
         reportInlineMaxBytes,
         s3PathStyle,
         value,
-        sbomBucket);
+        sbomBucket,
+        retentionDays);
   }
 
   /** This configuration with another inline report limit. */
   public ScanConfig withReportInlineMaxBytes(int value) {
     return new ScanConfig(
-        resultsBucket, tableName, eventBusName, value, s3PathStyle, maxObjectBytes, sbomBucket);
+        resultsBucket,
+        tableName,
+        eventBusName,
+        value,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        retentionDays);
   }
 
   public ScanConfig {
@@ -56,6 +101,9 @@ public record ScanConfig(
     Objects.requireNonNull(tableName, "tableName");
     Objects.requireNonNull(eventBusName, "eventBusName");
     Objects.requireNonNull(sbomBucket, "sbomBucket");
+    if (retentionDays < 0) {
+      throw new IllegalStateException("RETENTION_DAYS must be 0 (keep forever) or more");
+    }
   }
 
   /** This configuration with another SBOM bucket. */
@@ -67,7 +115,8 @@ public record ScanConfig(
         reportInlineMaxBytes,
         s3PathStyle,
         maxObjectBytes,
-        value);
+        value,
+        retentionDays);
   }
 
   /**
@@ -90,6 +139,7 @@ public record ScanConfig(
     String inline = env.get("REPORT_INLINE_MAX_BYTES");
     String maxObject = env.get("MAX_OBJECT_BYTES");
     String sbom = env.get("SBOM_BUCKET");
+    String retention = env.get("RETENTION_DAYS");
     return new ScanConfig(
         env.get("RESULTS_BUCKET"),
         env.get("TABLE_NAME"),
@@ -101,6 +151,7 @@ public record ScanConfig(
         maxObject == null || maxObject.isBlank()
             ? DEFAULT_MAX_OBJECT_BYTES
             : Long.parseLong(maxObject.trim()),
-        sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom);
+        sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom,
+        retention == null || retention.isBlank() ? 0 : Integer.parseInt(retention.trim()));
   }
 }

@@ -75,16 +75,20 @@ public final class ScanObjectHandler implements RequestStreamHandler, Resource {
     // Every digest the ML-BOM lists, computed in the same pass as SHA-256.
     ScanEngine digesting = engine.withDigests(MlBomBuilder.DIGESTS);
     this.engine = digesting;
+    ScanRecordStore store =
+        new ScanRecordStore(dynamoDb, config.tableName(), Duration.ofMillis(200));
     this.workflow =
         new ScanObjectWorkflow(
             s3,
-            new ScanRecordStore(dynamoDb, config.tableName(), Duration.ofMillis(200)),
+            store,
             new ObjectTagger(s3),
             new ScanEventPublisher(eventBridge, config.eventBusName()),
             digesting,
             Policy.defaults(),
             clock,
-            config);
+            config,
+            new DigestReuse(dynamoDb, config.tableName(), store, ScanEngine.TOOL_VERSION),
+            new SupersededRecords(dynamoDb, config.tableName(), config.retentionDays(), clock));
   }
 
   @Override

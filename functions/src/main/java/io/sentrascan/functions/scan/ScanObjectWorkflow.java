@@ -24,6 +24,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -44,6 +45,8 @@ final class ScanObjectWorkflow {
   private final Policy policy;
   private final Clock clock;
   private final ScanConfig config;
+  private final DigestReuse reuse;
+  private final SupersededRecords superseded;
   private final JsonReportWriter reportWriter = new JsonReportWriter();
   private final MlBomBuilder bomBuilder = new MlBomBuilder();
 
@@ -56,7 +59,9 @@ final class ScanObjectWorkflow {
       ScanEngine engine,
       Policy policy,
       Clock clock,
-      ScanConfig config) {
+      ScanConfig config,
+      DigestReuse reuse,
+      SupersededRecords superseded) {
     this.s3 = s3;
     this.store = store;
     this.tagger = tagger;
@@ -65,6 +70,8 @@ final class ScanObjectWorkflow {
     this.policy = policy;
     this.clock = clock;
     this.config = config;
+    this.reuse = reuse;
+    this.superseded = superseded;
   }
 
   /** What became of one object. */
@@ -108,6 +115,7 @@ final class ScanObjectWorkflow {
           object.versionId(),
           "verdict",
           existing.get().verdict());
+      markSuperseded(existing.get(), log);
       finish(existing.get(), log);
       return Outcome.of(existing.get(), true);
     }
@@ -115,6 +123,7 @@ final class ScanObjectWorkflow {
         unscannable != null
             ? errorRecord(scanId, object, unscannable, 0)
             : scanObject(scanId, object);
+    record = record.withSequencer(object.sequencer());
     ScanRecordStore.Stored stored = store.putIfAbsent(record);
     if (stored.duplicate()) {
       log.info(
@@ -150,8 +159,29 @@ final class ScanObjectWorkflow {
           "sha256",
           record.sha256());
     }
+    markSuperseded(stored.record(), log);
     finish(stored.record(), log);
     return Outcome.of(stored.record(), stored.duplicate());
+  }
+
+  /**
+   * Starts the retention clock of the object's older records. Not worth failing the invocation for:
+   * a record left unmarked is only kept longer, and the object's next write marks it.
+   */
+  private void markSuperseded(ScanRecord record, JsonLog log) {
+    try {
+      List<String> marked = superseded.markSuperseded(record);
+      if (!marked.isEmpty()) {
+        log.info("superseded records now expire", "scanId", record.scanId(), "marked", marked);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not mark superseded records; they are kept until a later write marks them",
+          "scanId",
+          record.scanId(),
+          "error",
+          e.toString());
+    }
   }
 
   /** Tags and announces a stored record, once. */
@@ -186,6 +216,7 @@ final class ScanObjectWorkflow {
                   .bucket(object.bucket())
                   .key(object.key())
                   .versionId(object.versionId())
+                  .checksumMode(ChecksumMode.ENABLED)
                   .build());
     } catch (S3Exception e) {
       String reason =
@@ -216,6 +247,11 @@ final class ScanObjectWorkflow {
               + config.maxObjectBytes()
               + " (MAX_OBJECT_BYTES): not scanned; the large-model workflow must scan it",
           millisSince(t0));
+    }
+    Optional<ScanRecord> reused =
+        reuse.reuse(scanId, object, head, clock.instant(), millisSince(t0));
+    if (reused.isPresent()) {
+      return reused.get();
     }
     S3RangeSource source =
         new S3RangeSource(

@@ -6,6 +6,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * SDK clients as the function builds them from its environment: region, credentials and endpoint
@@ -31,6 +32,13 @@ public final class AwsClients {
 
   public static DynamoDbClient dynamoDb() {
     return DynamoDbClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(overrides())
+        .build();
+  }
+
+  public static SecretsManagerClient secretsManager() {
+    return SecretsManagerClient.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(overrides())
         .build();

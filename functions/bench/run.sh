@@ -7,11 +7,13 @@
 #  (c) the whole handler on that model in a JVM sized like a 512 MB Lambda: peak RSS.
 # S3Mock and the EventBridge stand-in run in their own JVM, dynalite in Node.js, so the measured
 # JVM holds only the handler.
-# Usage: functions/bench/run.sh [RUNS]   (data in functions/target/bench; RUNS default 5)
+# Usage: functions/bench/run.sh [RUNS [PARTS]]   (data in functions/target/bench; RUNS default 5,
+#        PARTS any of a, b, c; default abc)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 runs=${1:-5}
+parts=${2:-abc}
 work=$repo/functions/target/bench
 mkdir -p "$work"
 
@@ -52,9 +54,10 @@ java -Xmx512m -cp "$cp" io.sentrascan.functions.bench.HandlerBench setup \
 lambda_jvm=(-Xmx400m -XX:MaxDirectMemorySize=32m -XX:MaxMetaspaceSize=96m
   -XX:ReservedCodeCacheSize=48m -Xss512k -XX:+UseSerialGC)
 
+t=0
+if [[ $parts == *a* ]]; then
 echo
 echo "(a) init and first invocation (small model), ${runs} runs each, fresh JVM per run"
-t=0
 for i in $(seq 1 "$runs"); do
   for mode in noprime prime; do
     t=$((t + 1))
@@ -62,7 +65,9 @@ for i in $(seq 1 "$runs"); do
       "$work/endpoints.properties" "$dynamo" "$mode" "$work/events/small-$t.json" "bench-$t"
   done
 done
+fi
 
+if [[ $parts == *b* ]]; then
 echo
 echo "(b) 1 GiB PyTorch zip through S3RangeSource, fresh JVM per run"
 for i in 1 2 3; do
@@ -71,7 +76,10 @@ for i in 1 2 3; do
       "$work/endpoints.properties" "$work/events/big.properties" "$mode"
   done
 done
+fi
 
+[[ $parts == *c* ]] || exit 0
+t=$((2 * runs))
 echo
 echo "(c) the whole handler on the 1 GiB model under ${lambda_jvm[*]}"
 for i in 1 2 3; do

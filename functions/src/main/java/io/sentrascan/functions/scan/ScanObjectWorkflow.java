@@ -122,7 +122,7 @@ final class ScanObjectWorkflow {
     ScanRecord record =
         unscannable != null
             ? errorRecord(scanId, object, unscannable, 0)
-            : scanObject(scanId, object);
+            : scanObject(scanId, object, log);
     record = record.withSequencer(object.sequencer());
     ScanRecordStore.Stored stored = store.putIfAbsent(record);
     if (stored.duplicate()) {
@@ -184,6 +184,34 @@ final class ScanObjectWorkflow {
     }
   }
 
+  /** An earlier scan of the same content; a failed lookup only means this one is scanned. */
+  private Optional<ScanRecord> reuse(
+      String scanId, ObjectRef object, HeadObjectResponse head, long t0, JsonLog log) {
+    try {
+      Optional<ScanRecord> reused =
+          reuse.reuse(scanId, object, head, clock.instant(), millisSince(t0));
+      reused.ifPresent(
+          r ->
+              log.info(
+                  "same content scanned before by this scanner version; reusing its result",
+                  "scanId",
+                  scanId,
+                  "reusedFrom",
+                  r.reusedFrom(),
+                  "sha256",
+                  r.sha256()));
+      return reused;
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not look up earlier scans of this content; scanning it",
+          "scanId",
+          scanId,
+          "error",
+          e.toString());
+      return Optional.empty();
+    }
+  }
+
   /** Tags and announces a stored record, once. */
   private void finish(ScanRecord record, JsonLog log) {
     if (record.notified()) {
@@ -206,7 +234,7 @@ final class ScanObjectWorkflow {
     store.markNotified(record.scanId());
   }
 
-  private ScanRecord scanObject(String scanId, ObjectRef object) {
+  private ScanRecord scanObject(String scanId, ObjectRef object, JsonLog log) {
     long t0 = System.nanoTime();
     HeadObjectResponse head;
     try {
@@ -248,8 +276,7 @@ final class ScanObjectWorkflow {
               + " (MAX_OBJECT_BYTES): not scanned; the large-model workflow must scan it",
           millisSince(t0));
     }
-    Optional<ScanRecord> reused =
-        reuse.reuse(scanId, object, head, clock.instant(), millisSince(t0));
+    Optional<ScanRecord> reused = reuse(scanId, object, head, t0, log);
     if (reused.isPresent()) {
       return reused.get();
     }

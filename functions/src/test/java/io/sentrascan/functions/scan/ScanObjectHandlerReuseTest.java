@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sentrascan.events.EventJson;
 import io.sentrascan.events.ModelScanCompleted;
+import io.sentrascan.functions.testing.FlakyDynamoDb;
 import io.sentrascan.functions.testing.TestScanners;
 import io.sentrascan.scanner.Limits;
 import io.sentrascan.scanner.ScanEngine;
@@ -188,5 +189,26 @@ class ScanObjectHandlerReuseTest extends ScanPipelineTestBase {
     assertThat(filesScanned.get()).isEqualTo(before + 2);
     assertThat(item(failedAgain.get("scanId").asText())).doesNotContainKey("reusedFrom");
     assertThat(item(rescanned.get("scanId").asText())).doesNotContainKey("reusedFrom");
+  }
+
+  @Test
+  void whenTheIndexCannotBeQueriedTheObjectIsScannedAndRecordedAnyway() throws Exception {
+    byte[] benign = resource("models/benign-model.pkl");
+    FlakyDynamoDb denied = new FlakyDynamoDb(dynamoDb);
+    ScanObjectHandler handler = handler(denied, config.withRetentionDays(7));
+    PutObjectResponse first = uploadWithSha256("denied.pkl", benign);
+    invoke(handler, s3Event("denied.pkl", first, benign.length));
+    denied.failQueries();
+    PutObjectResponse second = uploadWithSha256("denied.pkl", benign);
+
+    JsonNode outcome = invoke(handler, s3Event("denied.pkl", second, benign.length)).get(0);
+
+    Map<String, AttributeValue> item = item(outcome.get("scanId").asText());
+    assertThat(item.get("verdict").s()).isEqualTo("PASS");
+    assertThat(item).doesNotContainKeys("reusedFrom", "expiresAt");
+    assertThat(item.get("notified").bool()).isTrue();
+    assertThat(lastContext.logLines())
+        .anyMatch(l -> l.contains("\"level\":\"WARN\"") && l.contains("scanning it"))
+        .anyMatch(l -> l.contains("\"level\":\"WARN\"") && l.contains("superseded"));
   }
 }

@@ -75,10 +75,13 @@ class LocalStackScriptsTest {
           .as(handlers.group(1))
           .isTrue();
     }
-    assertThat(found).isEqualTo(2);
+    assertThat(found).isEqualTo(3);
     assertThat(script)
         .contains("io.sentrascan.functions.scan.ScanObjectHandler::handleRequest")
         .contains("io.sentrascan.functions.notify.SlackNotifierHandler::handleRequest")
+        .contains("io.sentrascan.functions.api.QueryApiHandler::handleRequest")
+        .contains("PAGE_TOKEN_SECRET_ARN=$PAGE_TOKEN_SECRET_ARN", "RETENTION_DAYS=")
+        .contains("AttributeName=expiresAt")
         .contains("RESULTS_BUCKET=", "TABLE_NAME=", "EVENT_BUS_NAME=", "S3_FORCE_PATH_STYLE=true")
         .contains(SlackNotifierHandler.SECRET_ENV + "=")
         .contains("\"detail\": {\"verdict\": [\"FAIL\", \"ERROR\"]}");

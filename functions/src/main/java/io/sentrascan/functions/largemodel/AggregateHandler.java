@@ -113,6 +113,18 @@ public final class AggregateHandler implements RequestStreamHandler {
         request.key() == null && request.prefix() == null
             ? new ObjectRef(request.bucket(), "", request.versionId(), null, null, null)
             : request.target();
+    if (request.isPrefix()) {
+      // A folder record is keyed by its prefix, which no S3 event orders: an input's sequencer
+      // would belong to some other key, so the folder's records are ordered by scan time alone.
+      target =
+          new ObjectRef(
+              target.bucket(),
+              target.key(),
+              target.versionId(),
+              target.size(),
+              target.eTag(),
+              null);
+    }
     JsonNode planNode = state.get("plan");
     JsonNode failureNode = state.get("failure");
     LargeScanPlan plan =

@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param largeModelStateMachineArn the large-model workflow ({@code
  *     LARGE_MODEL_STATE_MACHINE_ARN}): objects over {@code maxObjectBytes} are handed to it; when
  *     unset they get an ERROR record
+ * @param retentionDays how long a record is kept after a newer record of the same object supersedes
+ *     it ({@code RETENTION_DAYS}; 0, the default, keeps every record forever). The newest record of
+ *     an object never expires; see {@link SupersededRecords}
  */
 public record ScanConfig(
     String resultsBucket,
@@ -33,12 +36,13 @@ public record ScanConfig(
     boolean s3PathStyle,
     long maxObjectBytes,
     String sbomBucket,
-    @Nullable String largeModelStateMachineArn) {
+    @Nullable String largeModelStateMachineArn,
+    int retentionDays) {
 
   public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
   public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
 
-  /** A configuration without the large-model workflow. */
+  /** A configuration without the large-model workflow that keeps every record forever. */
   @SuppressWarnings("TooManyParameters") // the record's own components
   public ScanConfig(
       String resultsBucket,
@@ -56,7 +60,8 @@ public record ScanConfig(
         s3PathStyle,
         maxObjectBytes,
         sbomBucket,
-        null);
+        null,
+        0);
   }
 
   /** This configuration handing large objects to the given state machine. */
@@ -69,6 +74,21 @@ public record ScanConfig(
         s3PathStyle,
         maxObjectBytes,
         sbomBucket,
+        value,
+        retentionDays);
+  }
+
+  /** This configuration with another retention of superseded records, in days (0: forever). */
+  public ScanConfig withRetentionDays(int value) {
+    return new ScanConfig(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        largeModelStateMachineArn,
         value);
   }
 
@@ -82,7 +102,8 @@ public record ScanConfig(
         s3PathStyle,
         value,
         sbomBucket,
-        largeModelStateMachineArn);
+        largeModelStateMachineArn,
+        retentionDays);
   }
 
   /** This configuration with another inline report limit. */
@@ -95,7 +116,8 @@ public record ScanConfig(
         s3PathStyle,
         maxObjectBytes,
         sbomBucket,
-        largeModelStateMachineArn);
+        largeModelStateMachineArn,
+        retentionDays);
   }
 
   public ScanConfig {
@@ -103,6 +125,9 @@ public record ScanConfig(
     Objects.requireNonNull(tableName, "tableName");
     Objects.requireNonNull(eventBusName, "eventBusName");
     Objects.requireNonNull(sbomBucket, "sbomBucket");
+    if (retentionDays < 0) {
+      throw new IllegalStateException("RETENTION_DAYS must be 0 (keep forever) or more");
+    }
   }
 
   /** This configuration with another SBOM bucket. */
@@ -115,7 +140,8 @@ public record ScanConfig(
         s3PathStyle,
         maxObjectBytes,
         value,
-        largeModelStateMachineArn);
+        largeModelStateMachineArn,
+        retentionDays);
   }
 
   /**
@@ -139,6 +165,7 @@ public record ScanConfig(
     String maxObject = env.get("MAX_OBJECT_BYTES");
     String sbom = env.get("SBOM_BUCKET");
     String largeModels = env.get("LARGE_MODEL_STATE_MACHINE_ARN");
+    String retention = env.get("RETENTION_DAYS");
     return new ScanConfig(
         env.get("RESULTS_BUCKET"),
         env.get("TABLE_NAME"),
@@ -151,6 +178,7 @@ public record ScanConfig(
             ? DEFAULT_MAX_OBJECT_BYTES
             : Long.parseLong(maxObject.trim()),
         sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom,
-        largeModels == null || largeModels.isBlank() ? null : largeModels.trim());
+        largeModels == null || largeModels.isBlank() ? null : largeModels.trim(),
+        retention == null || retention.isBlank() ? 0 : Integer.parseInt(retention.trim()));
   }
 }

@@ -121,7 +121,7 @@ deploy() {
 # LocalStack points the SDK inside its Lambda containers at itself (AWS_ENDPOINT_URL), so the
 # functions get only their own settings; S3 is addressed path-style as LocalStack expects.
 deploy "$SCAN_FUNCTION" io.sentrascan.functions.scan.ScanObjectHandler::handleRequest 1024 300 \
-  "Variables={RESULTS_BUCKET=$RESULTS_BUCKET,TABLE_NAME=$TABLE_NAME,EVENT_BUS_NAME=$EVENT_BUS_NAME,S3_FORCE_PATH_STYLE=true,RETENTION_DAYS=$RETENTION_DAYS}"
+  "Variables={RESULTS_BUCKET=$RESULTS_BUCKET,TABLE_NAME=$TABLE_NAME,EVENT_BUS_NAME=$EVENT_BUS_NAME,S3_FORCE_PATH_STYLE=true,RETENTION_DAYS=$RETENTION_DAYS,FAIL_ON=$FAIL_ON}"
 deploy "$NOTIFY_FUNCTION" io.sentrascan.functions.notify.SlackNotifierHandler::handleRequest 512 60 \
   "Variables={SLACK_WEBHOOK_SECRET_ID=$SECRET_ARN}"
 # No API Gateway here: invoke it with an API Gateway proxy event (events/.../samples/apigw-*.json).

@@ -59,6 +59,7 @@ public final class AggregateHandler implements RequestStreamHandler {
   private final S3Client s3;
   private final ScanRecorder recorder;
   private final ScanEngine engine;
+  private final Policy policy;
   private final Clock clock;
 
   /** The Lambda entry point: configuration from the environment, default SDK clients. */
@@ -88,6 +89,7 @@ public final class AggregateHandler implements RequestStreamHandler {
     this.s3 = s3;
     this.recorder = new ScanRecorder(s3, dynamoDb, eventBridge, clock, config.scan());
     this.engine = engine;
+    this.policy = config.policy();
     this.clock = clock;
   }
 
@@ -168,7 +170,6 @@ public final class AggregateHandler implements RequestStreamHandler {
     }
     ResultMerger.Merged merged = ResultMerger.merge(request, read.chunks(), partials);
     problems.addAll(merged.problems());
-    Policy policy = Policy.defaults();
     Verdict verdict = problems.isEmpty() ? policy.verdict(merged.files()) : Verdict.ERROR;
     Instant startedAt = read.planWrittenAt() == null ? clock.instant() : read.planWrittenAt();
     long durationMillis = Math.max(0, Duration.between(startedAt, clock.instant()).toMillis());

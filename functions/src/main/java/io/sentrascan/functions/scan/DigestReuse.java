@@ -4,6 +4,8 @@ import static io.sentrascan.functions.scan.ScanTableDesign.s;
 
 import io.sentrascan.events.ModelScanCompleted;
 import io.sentrascan.events.ObjectRef;
+import io.sentrascan.scanner.Policy;
+import io.sentrascan.scanner.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,6 +33,11 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * says nothing about the content). The new object revision gets a record of its own (its own scan
  * id, object, version and time) carrying the earlier verdict, counts, findings, report and ML-BOM,
  * and {@code reusedFrom} naming the scan that actually read the bytes.
+ *
+ * <p>The earlier verdict must also be the one this deployment's policy ({@code FAIL_ON}) gives on
+ * the earlier counts: a scan judged under another threshold (the setting changed, or another team
+ * wrote the record) is not reused but scanned again, so that a MEDIUM finding under {@code
+ * FAIL_ON=medium} is never passed on the strength of a scan that failed only on HIGH.
  */
 final class DigestReuse {
   /** Index pages looked at for a qualifying scan (each up to 25 items, newest first). */
@@ -40,12 +47,34 @@ final class DigestReuse {
   private final String table;
   private final ScanRecordStore store;
   private final String scannerVersion;
+  private final Policy policy;
 
-  DigestReuse(DynamoDbClient dynamoDb, String table, ScanRecordStore store, String scannerVersion) {
+  DigestReuse(
+      DynamoDbClient dynamoDb,
+      String table,
+      ScanRecordStore store,
+      String scannerVersion,
+      Policy policy) {
     this.dynamoDb = dynamoDb;
     this.table = table;
     this.store = store;
     this.scannerVersion = scannerVersion;
+    this.policy = policy;
+  }
+
+  /**
+   * Whether {@code policy} gives the earlier record's verdict on its counts: FAIL when a finding is
+   * at or above the threshold, else PASS (an earlier FAIL that the threshold no longer explains may
+   * hide file errors, which would make it ERROR: scanned again rather than guessed).
+   */
+  static boolean sameVerdictUnder(Policy policy, ScanRecord earlier) {
+    boolean fails = false;
+    for (Severity s : Severity.values()) {
+      if (s.atLeast(policy.failOn()) && earlier.countsBySeverity().getOrDefault(s.name(), 0) > 0) {
+        fails = true;
+      }
+    }
+    return earlier.verdict().equals(fails ? "FAIL" : "PASS");
   }
 
   /**
@@ -147,7 +176,8 @@ final class DigestReuse {
         ScanRecord earlier = ScanRecordStore.fromItem(item);
         // Without a report and a BOM there is nothing to reuse but a verdict: scan instead.
         if (earlier.sbomLocation() != null
-            && (earlier.reportLocation() != null || hasInlineReport(item))) {
+            && (earlier.reportLocation() != null || hasInlineReport(item))
+            && sameVerdictUnder(policy, earlier)) {
           return Optional.of(earlier);
         }
       }

@@ -1,5 +1,8 @@
 package io.sentrascan.functions.scan;
 
+import io.sentrascan.scanner.Policy;
+import io.sentrascan.scanner.Severity;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * @param retentionDays how long a record is kept after a newer record of the same object supersedes
  *     it ({@code RETENTION_DAYS}; 0, the default, keeps every record forever). The newest record of
  *     an object never expires; see {@link SupersededRecords}
+ * @param failOn findings at or above this severity make the verdict FAIL ({@code FAIL_ON}: {@code
+ *     critical}, {@code high}, {@code medium}, {@code low} or {@code info}, as the CLI's {@code
+ *     --fail-on}; default {@code high}, the scanner's {@link Policy#defaults()})
  */
 public record ScanConfig(
     String resultsBucket,
@@ -37,7 +43,8 @@ public record ScanConfig(
     long maxObjectBytes,
     String sbomBucket,
     @Nullable String largeModelStateMachineArn,
-    int retentionDays) {
+    int retentionDays,
+    Severity failOn) {
 
   public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
   public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
@@ -61,7 +68,8 @@ public record ScanConfig(
         maxObjectBytes,
         sbomBucket,
         null,
-        0);
+        0,
+        Policy.defaults().failOn());
   }
 
   /** This configuration handing large objects to the given state machine. */
@@ -75,7 +83,8 @@ public record ScanConfig(
         maxObjectBytes,
         sbomBucket,
         value,
-        retentionDays);
+        retentionDays,
+        failOn);
   }
 
   /** This configuration with another retention of superseded records, in days (0: forever). */
@@ -89,7 +98,8 @@ public record ScanConfig(
         maxObjectBytes,
         sbomBucket,
         largeModelStateMachineArn,
-        value);
+        value,
+        failOn);
   }
 
   /** This configuration with another object size limit. */
@@ -103,7 +113,8 @@ public record ScanConfig(
         value,
         sbomBucket,
         largeModelStateMachineArn,
-        retentionDays);
+        retentionDays,
+        failOn);
   }
 
   /** This configuration with another inline report limit. */
@@ -117,7 +128,8 @@ public record ScanConfig(
         maxObjectBytes,
         sbomBucket,
         largeModelStateMachineArn,
-        retentionDays);
+        retentionDays,
+        failOn);
   }
 
   public ScanConfig {
@@ -125,9 +137,30 @@ public record ScanConfig(
     Objects.requireNonNull(tableName, "tableName");
     Objects.requireNonNull(eventBusName, "eventBusName");
     Objects.requireNonNull(sbomBucket, "sbomBucket");
+    Objects.requireNonNull(failOn, "failOn");
     if (retentionDays < 0) {
       throw new IllegalStateException("RETENTION_DAYS must be 0 (keep forever) or more");
     }
+  }
+
+  /** This configuration failing scans on findings at or above another severity. */
+  public ScanConfig withFailOn(Severity value) {
+    return new ScanConfig(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        largeModelStateMachineArn,
+        retentionDays,
+        value);
+  }
+
+  /** The policy every scan of this deployment is judged by. */
+  public Policy policy() {
+    return new Policy(failOn, false);
   }
 
   /** This configuration with another SBOM bucket. */
@@ -141,7 +174,8 @@ public record ScanConfig(
         maxObjectBytes,
         value,
         largeModelStateMachineArn,
-        retentionDays);
+        retentionDays,
+        failOn);
   }
 
   /**
@@ -166,6 +200,7 @@ public record ScanConfig(
     String sbom = env.get("SBOM_BUCKET");
     String largeModels = env.get("LARGE_MODEL_STATE_MACHINE_ARN");
     String retention = env.get("RETENTION_DAYS");
+    Severity failOn = parseFailOn(env.get("FAIL_ON"));
     return new ScanConfig(
         env.get("RESULTS_BUCKET"),
         env.get("TABLE_NAME"),
@@ -179,6 +214,24 @@ public record ScanConfig(
             : Long.parseLong(maxObject.trim()),
         sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom,
         largeModels == null || largeModels.isBlank() ? null : largeModels.trim(),
-        retention == null || retention.isBlank() ? 0 : Integer.parseInt(retention.trim()));
+        retention == null || retention.isBlank() ? 0 : Integer.parseInt(retention.trim()),
+        failOn);
+  }
+
+  /**
+   * {@code FAIL_ON} as the CDK app sets it (lower case; any case is accepted, as the CLI does).
+   * Unset or blank is the scanner's default, {@code high}; anything else fails at init, naming the
+   * accepted values: a typo must not quietly scan with another threshold.
+   */
+  static Severity parseFailOn(@Nullable String value) {
+    if (value == null || value.isBlank()) {
+      return Policy.defaults().failOn();
+    }
+    try {
+      return Severity.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "FAIL_ON='" + value + "': expected critical, high, medium, low or info", e);
+    }
   }
 }

@@ -111,12 +111,13 @@ public final class ScanObjectHandler implements RequestStreamHandler, Resource {
                 clock,
                 config),
             digesting,
-            Policy.defaults(),
+            config.policy(),
             config,
             sfn == null || config.largeModelStateMachineArn() == null
                 ? null
                 : new LargeModelHandOff(sfn, config.largeModelStateMachineArn()),
-            new DigestReuse(dynamoDb, config.tableName(), store, ScanEngine.TOOL_VERSION),
+            new DigestReuse(
+                dynamoDb, config.tableName(), store, ScanEngine.TOOL_VERSION, config.policy()),
             clock);
   }
 

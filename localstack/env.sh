@@ -18,6 +18,12 @@ EVENT_BUS_NAME="${EVENT_BUS_NAME:-sentrascan}"
 SLACK_SECRET_NAME="${SLACK_SECRET_NAME:-sentrascan/slack-webhook}"
 SCAN_FUNCTION="${SCAN_FUNCTION:-sentrascan-scan-object}"
 NOTIFY_FUNCTION="${NOTIFY_FUNCTION:-sentrascan-slack-notifier}"
+QUERY_FUNCTION="${QUERY_FUNCTION:-sentrascan-query}"
+PAGE_TOKEN_SECRET_NAME="${PAGE_TOKEN_SECRET_NAME:-sentrascan/page-token-key}"
+# Days a superseded scan record is kept (0: forever); the newest record of an object never expires.
+RETENTION_DAYS="${RETENTION_DAYS:-0}"
+# Lowest finding severity that fails a scan: critical, high, medium, low or info (the CLI's --fail-on).
+FAIL_ON="${FAIL_ON:-high}"
 LAMBDA_RUNTIME="${LAMBDA_RUNTIME:-java17}"
 LAMBDA_ROLE="arn:aws:iam::000000000000:role/sentrascan-local"
 

@@ -55,6 +55,12 @@ if ! awsl dynamodb describe-table --table-name "$TABLE_NAME" >/dev/null 2>&1; th
     ]' >/dev/null
   awsl dynamodb wait table-exists --table-name "$TABLE_NAME"
 fi
+if [[ "$(awsl dynamodb describe-time-to-live --table-name "$TABLE_NAME" \
+  --query TimeToLiveDescription.TimeToLiveStatus --output text)" != "ENABLED" ]]; then
+  # The scan function sets expiresAt only on superseded records (RETENTION_DAYS).
+  awsl dynamodb update-time-to-live --table-name "$TABLE_NAME" \
+    --time-to-live-specification Enabled=true,AttributeName=expiresAt >/dev/null
+fi
 
 echo "== event bus $EVENT_BUS_NAME"
 if ! awsl events describe-event-bus --name "$EVENT_BUS_NAME" >/dev/null 2>&1; then
@@ -71,6 +77,14 @@ else
     --secret-string "$WEBHOOK" >/dev/null
 fi
 SECRET_ARN="$(awsl secretsmanager describe-secret --secret-id "$SLACK_SECRET_NAME" \
+  --query ARN --output text)"
+
+echo "== page-token key secret $PAGE_TOKEN_SECRET_NAME (kept when it exists: tokens stay valid)"
+if ! awsl secretsmanager describe-secret --secret-id "$PAGE_TOKEN_SECRET_NAME" >/dev/null 2>&1; then
+  awsl secretsmanager create-secret --name "$PAGE_TOKEN_SECRET_NAME" \
+    --secret-string "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >/dev/null
+fi
+PAGE_TOKEN_SECRET_ARN="$(awsl secretsmanager describe-secret --secret-id "$PAGE_TOKEN_SECRET_NAME" \
   --query ARN --output text)"
 
 echo "== role (LocalStack does not enforce IAM by default; AWS deployments use the CDK app)"
@@ -107,9 +121,12 @@ deploy() {
 # LocalStack points the SDK inside its Lambda containers at itself (AWS_ENDPOINT_URL), so the
 # functions get only their own settings; S3 is addressed path-style as LocalStack expects.
 deploy "$SCAN_FUNCTION" io.sentrascan.functions.scan.ScanObjectHandler::handleRequest 1024 300 \
-  "Variables={RESULTS_BUCKET=$RESULTS_BUCKET,TABLE_NAME=$TABLE_NAME,EVENT_BUS_NAME=$EVENT_BUS_NAME,S3_FORCE_PATH_STYLE=true}"
+  "Variables={RESULTS_BUCKET=$RESULTS_BUCKET,TABLE_NAME=$TABLE_NAME,EVENT_BUS_NAME=$EVENT_BUS_NAME,S3_FORCE_PATH_STYLE=true,RETENTION_DAYS=$RETENTION_DAYS,FAIL_ON=$FAIL_ON}"
 deploy "$NOTIFY_FUNCTION" io.sentrascan.functions.notify.SlackNotifierHandler::handleRequest 512 60 \
   "Variables={SLACK_WEBHOOK_SECRET_ID=$SECRET_ARN}"
+# No API Gateway here: invoke it with an API Gateway proxy event (events/.../samples/apigw-*.json).
+deploy "$QUERY_FUNCTION" io.sentrascan.functions.api.QueryApiHandler::handleRequest 1024 29 \
+  "Variables={TABLE_NAME=$TABLE_NAME,RESULTS_BUCKET=$RESULTS_BUCKET,PAGE_TOKEN_SECRET_ARN=$PAGE_TOKEN_SECRET_ARN,S3_FORCE_PATH_STYLE=true}"
 SCAN_ARN="$(awsl lambda get-function --function-name "$SCAN_FUNCTION" \
   --query Configuration.FunctionArn --output text)"
 NOTIFY_ARN="$(awsl lambda get-function --function-name "$NOTIFY_FUNCTION" \

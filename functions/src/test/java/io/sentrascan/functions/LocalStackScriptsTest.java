@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.sentrascan.functions.notify.SlackNotifierHandler;
+import io.sentrascan.functions.scan.ScanConfig;
 import io.sentrascan.functions.scan.ScanTableDesign;
+import io.sentrascan.scanner.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -75,12 +78,31 @@ class LocalStackScriptsTest {
           .as(handlers.group(1))
           .isTrue();
     }
-    assertThat(found).isEqualTo(2);
+    assertThat(found).isEqualTo(3);
     assertThat(script)
         .contains("io.sentrascan.functions.scan.ScanObjectHandler::handleRequest")
         .contains("io.sentrascan.functions.notify.SlackNotifierHandler::handleRequest")
+        .contains("io.sentrascan.functions.api.QueryApiHandler::handleRequest")
+        .contains("PAGE_TOKEN_SECRET_ARN=$PAGE_TOKEN_SECRET_ARN", "RETENTION_DAYS=")
+        .contains("FAIL_ON=$FAIL_ON")
+        .contains("AttributeName=expiresAt")
         .contains("RESULTS_BUCKET=", "TABLE_NAME=", "EVENT_BUS_NAME=", "S3_FORCE_PATH_STYLE=true")
         .contains(SlackNotifierHandler.SECRET_ENV + "=")
         .contains("\"detail\": {\"verdict\": [\"FAIL\", \"ERROR\"]}");
+  }
+
+  @Test
+  void theScanFunctionsFailOnDefaultIsOneTheFunctionAccepts() throws Exception {
+    String env = Files.readString(SETUP.resolveSibling("env.sh"));
+    Matcher failOn = Pattern.compile("FAIL_ON=\"\\$\\{FAIL_ON:-(\\w+)}\"").matcher(env);
+    assertThat(failOn.find()).as("env.sh defaults FAIL_ON").isTrue();
+    ScanConfig config =
+        ScanConfig.fromEnvironment(
+            Map.of(
+                "RESULTS_BUCKET", "r",
+                "TABLE_NAME", "t",
+                "EVENT_BUS_NAME", "b",
+                "FAIL_ON", failOn.group(1)));
+    assertThat(config.failOn()).isEqualTo(Severity.HIGH);
   }
 }

@@ -3,6 +3,7 @@ package io.sentrascan.functions.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the query API needs from its environment.
@@ -13,16 +14,20 @@ import java.util.Objects;
  * @param sbomBucket where the ML-BOMs are ({@code SBOM_BUCKET}; default the results bucket, as in
  *     the scan function)
  * @param pageTokenKey the HMAC key that signs page tokens ({@code PAGE_TOKEN_KEY}, at least 32
- *     bytes): a client can neither forge nor alter a token; every instance of the function must
- *     share it
+ *     bytes), for local runs: a client can neither forge nor alter a token; every instance of the
+ *     function must share it. Null when the key is in Secrets Manager
  * @param s3PathStyle path-style S3 addressing ({@code S3_FORCE_PATH_STYLE})
+ * @param pageTokenSecretArn the Secrets Manager secret whose value is that key ({@code
+ *     PAGE_TOKEN_SECRET_ARN}, as deployed; read on the first request that needs it); when set it is
+ *     used and {@code PAGE_TOKEN_KEY} is ignored
  */
 public record ApiConfig(
     String tableName,
     String resultsBucket,
     String sbomBucket,
-    String pageTokenKey,
-    boolean s3PathStyle) {
+    @Nullable String pageTokenKey,
+    boolean s3PathStyle,
+    @Nullable String pageTokenSecretArn) {
 
   static final int MIN_KEY_BYTES = 32;
 
@@ -30,10 +35,25 @@ public record ApiConfig(
     Objects.requireNonNull(tableName, "tableName");
     Objects.requireNonNull(resultsBucket, "resultsBucket");
     Objects.requireNonNull(sbomBucket, "sbomBucket");
-    if (pageTokenKey.getBytes(StandardCharsets.UTF_8).length < MIN_KEY_BYTES) {
-      throw new IllegalStateException(
-          "PAGE_TOKEN_KEY must be at least " + MIN_KEY_BYTES + " bytes");
+    if (pageTokenSecretArn == null) {
+      if (pageTokenKey == null) {
+        throw new IllegalStateException("PAGE_TOKEN_SECRET_ARN or PAGE_TOKEN_KEY must be set");
+      }
+      if (pageTokenKey.getBytes(StandardCharsets.UTF_8).length < MIN_KEY_BYTES) {
+        throw new IllegalStateException(
+            "PAGE_TOKEN_KEY must be at least " + MIN_KEY_BYTES + " bytes");
+      }
     }
+  }
+
+  /** A configuration with the page-token key given directly (local runs, tests). */
+  public ApiConfig(
+      String tableName,
+      String resultsBucket,
+      String sbomBucket,
+      String pageTokenKey,
+      boolean s3PathStyle) {
+    this(tableName, resultsBucket, sbomBucket, pageTokenKey, s3PathStyle, null);
   }
 
   /**
@@ -43,11 +63,18 @@ public record ApiConfig(
    */
   public static ApiConfig fromEnvironment(Map<String, String> env) {
     StringBuilder missing = new StringBuilder();
-    for (String name : new String[] {"TABLE_NAME", "RESULTS_BUCKET", "PAGE_TOKEN_KEY"}) {
+    for (String name : new String[] {"TABLE_NAME", "RESULTS_BUCKET"}) {
       String v = env.get(name);
       if (v == null || v.isBlank()) {
         missing.append(missing.length() == 0 ? "" : ", ").append(name);
       }
+    }
+    String arn = blankToNull(env.get("PAGE_TOKEN_SECRET_ARN"));
+    String key = blankToNull(env.get("PAGE_TOKEN_KEY"));
+    if (arn == null && key == null) {
+      missing
+          .append(missing.length() == 0 ? "" : ", ")
+          .append("PAGE_TOKEN_SECRET_ARN (or PAGE_TOKEN_KEY)");
     }
     if (missing.length() > 0) {
       throw new IllegalStateException("missing environment variables: " + missing);
@@ -57,8 +84,13 @@ public record ApiConfig(
         env.get("TABLE_NAME"),
         env.get("RESULTS_BUCKET"),
         sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom,
-        env.get("PAGE_TOKEN_KEY"),
-        Boolean.parseBoolean(env.getOrDefault("S3_FORCE_PATH_STYLE", "false")));
+        arn == null ? key : null,
+        Boolean.parseBoolean(env.getOrDefault("S3_FORCE_PATH_STYLE", "false")),
+        arn);
+  }
+
+  private static @Nullable String blankToNull(@Nullable String v) {
+    return v == null || v.isBlank() ? null : v.strip();
   }
 
   @Override
@@ -72,6 +104,8 @@ public record ApiConfig(
         + sbomBucket
         + ", s3PathStyle="
         + s3PathStyle
+        + ", pageTokenSecretArn="
+        + pageTokenSecretArn
         + "]";
   }
 }

@@ -1,6 +1,7 @@
 package io.sentrascan.functions.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,11 +35,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.crac.Core;
+import org.crac.Resource;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The query API behind an API Gateway REST API proxy integration ({@code ANY /{proxy+}}): scans by
@@ -53,7 +57,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * message says what to change; anything else a 500 that names only the request id, while the log
  * line has the detail: no table, bucket or exception class names reach a client.
  */
-public final class QueryApiHandler implements RequestStreamHandler {
+public final class QueryApiHandler implements RequestStreamHandler, Resource {
   /** Larger {@code POST /sboms/compare} bodies are refused with 413. */
   static final int MAX_BODY_BYTES = 1 << 20;
 
@@ -84,38 +88,76 @@ public final class QueryApiHandler implements RequestStreamHandler {
   private static final List<String> POST = List.of("POST");
 
   private final ScanQueries queries;
-  private final PageTokens tokens;
+  private final PageTokenKey tokenKey;
   private final Clock clock;
 
-  /** The Lambda entry point: configuration from the environment, default SDK clients. */
+  /**
+   * The Lambda entry point: configuration from the environment, default SDK clients (built here,
+   * before a SnapStart snapshot; they resolve credentials on first use), registered for the
+   * checkpoint hook that primes the request path.
+   */
   public QueryApiHandler() {
     this(ApiConfig.fromEnvironment(System.getenv()));
+    Core.getGlobalContext().register(this);
   }
 
   private QueryApiHandler(ApiConfig config) {
-    this(AwsClients.s3(config.s3PathStyle()), AwsClients.dynamoDb(), config, Clock.systemUTC());
+    this(
+        AwsClients.s3(config.s3PathStyle()),
+        AwsClients.dynamoDb(),
+        config.pageTokenSecretArn() == null ? null : AwsClients.secretsManager(),
+        config,
+        Clock.systemUTC());
   }
 
-  /** The test seam: every collaborator given. */
+  /** The test seam for a configuration that gives the page-token key directly. */
   public QueryApiHandler(S3Client s3, DynamoDbClient dynamoDb, ApiConfig config, Clock clock) {
+    this(s3, dynamoDb, null, config, clock);
+  }
+
+  /**
+   * The test seam: every collaborator given; {@code secrets} reads the page-token key when the
+   * configuration names a secret.
+   */
+  public QueryApiHandler(
+      S3Client s3,
+      DynamoDbClient dynamoDb,
+      @Nullable SecretsManagerClient secrets,
+      ApiConfig config,
+      Clock clock) {
     this.queries = new ScanQueries(dynamoDb, s3, config);
-    this.tokens = new PageTokens(config.pageTokenKey().getBytes(StandardCharsets.UTF_8));
+    String secretArn = config.pageTokenSecretArn();
+    if (secretArn != null) {
+      if (secrets == null) {
+        throw new IllegalArgumentException("a Secrets Manager client is needed for " + secretArn);
+      }
+      this.tokenKey = PageTokenKey.fromSecret(secrets, secretArn);
+    } else {
+      this.tokenKey = PageTokenKey.fixed(Objects.requireNonNull(config.pageTokenKey()));
+    }
     this.clock = clock;
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    JsonLog log = new JsonLog(context.getLogger());
-    String requestId = context.getAwsRequestId();
+    ApiGatewayProxyResponse response =
+        answer(
+            new String(input.readAllBytes(), StandardCharsets.UTF_8),
+            context.getAwsRequestId(),
+            new JsonLog(context.getLogger()));
+    output.write(EventJson.write(response).getBytes(StandardCharsets.UTF_8));
+    output.flush();
+  }
+
+  /** One request in, one response out; nothing escapes as an exception. */
+  private ApiGatewayProxyResponse answer(String event, String invocationId, JsonLog log) {
+    String requestId = invocationId;
     ApiGatewayProxyResponse response;
     try {
       ApiGatewayProxyRequest request;
       try {
-        request =
-            EventJson.read(
-                new String(input.readAllBytes(), StandardCharsets.UTF_8),
-                ApiGatewayProxyRequest.class);
+        request = EventJson.read(event, ApiGatewayProxyRequest.class);
       } catch (JsonProcessingException e) {
         throw ApiException.badRequest("not an API Gateway proxy request");
       }
@@ -145,9 +187,62 @@ public final class QueryApiHandler implements RequestStreamHandler {
               requestId,
               List.of());
     }
-    output.write(EventJson.write(response).getBytes(StandardCharsets.UTF_8));
-    output.flush();
+    return response;
   }
+
+  // ---- SnapStart ------------------------------------------------------------------------------
+
+  /** Signs priming page tokens only; never a key that serves requests. */
+  private static final byte[] PRIMING_KEY =
+      "sentrascan priming key: signs nothing real".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * Runs canned requests through the whole request path that needs no network: event and response
+   * JSON, routing, parameter checks, error answers, the BOM comparison and the page-token HMAC
+   * (with a fixed priming key, not the real one, which is not read). Nothing random, no credential
+   * and no secret is made or kept; the answers are discarded.
+   *
+   * @return the status codes of the canned requests, in order
+   */
+  List<Integer> prime() {
+    JsonLog silent = new JsonLog(SILENT);
+    List<Integer> statuses = new ArrayList<>();
+    for (String event : PrimingRequests.all()) {
+      ApiGatewayProxyResponse r = answer(event, "priming", silent);
+      EventJson.write(r);
+      statuses.add(r.statusCode());
+    }
+    PageTokens primingTokens = new PageTokens(PRIMING_KEY);
+    ObjectNode state = JSON.objectNode();
+    state.put("i", 0);
+    primingTokens.verify(primingTokens.sign(state));
+    return statuses;
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    tokenKey.forget();
+    prime();
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // Nothing to refresh: the page-token key is read on the first request that needs it.
+  }
+
+  /** Whether the page-token key has been read (tests: never at init or priming). */
+  boolean pageTokenKeyLoaded() {
+    return tokenKey.loaded();
+  }
+
+  private static final LambdaLogger SILENT =
+      new LambdaLogger() {
+        @Override
+        public void log(String message) {}
+
+        @Override
+        public void log(byte[] message) {}
+      };
 
   private ApiGatewayProxyResponse route(ApiGatewayProxyRequest request) {
     String path = request.path() == null ? "/" : request.path();
@@ -208,7 +303,7 @@ public final class QueryApiHandler implements RequestStreamHandler {
     int index = 0;
     Map<String, AttributeValue> startKey = null;
     if (token != null) {
-      ObjectNode state = tokens.verify(token);
+      ObjectNode state = tokenKey.tokens().verify(token);
       query = (ObjectNode) state.get("q");
       checkSameQuery(query, params);
       index = state.get("i").asInt();
@@ -282,7 +377,7 @@ public final class QueryApiHandler implements RequestStreamHandler {
         ObjectNode k = state.putObject("k");
         startKey.forEach((name, v) -> k.put(name, v.s()));
       }
-      out.put("nextToken", tokens.sign(state));
+      out.put("nextToken", tokenKey.tokens().sign(state));
     } else {
       out.putNull("nextToken");
     }

@@ -270,6 +270,7 @@ final class ScanQueries {
     o.put("scannedAt", str(item, "scannedAt"));
     o.put("reportLocation", str(item, "reportLocation"));
     o.put("sbomLocation", str(item, "sbomLocation"));
+    o.put("reusedFrom", str(item, "reusedFrom"));
     return o;
   }
 

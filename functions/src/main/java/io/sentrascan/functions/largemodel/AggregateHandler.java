@@ -59,6 +59,7 @@ public final class AggregateHandler implements RequestStreamHandler {
   private final S3Client s3;
   private final ScanRecorder recorder;
   private final ScanEngine engine;
+  private final Policy policy;
   private final Clock clock;
 
   /** The Lambda entry point: configuration from the environment, default SDK clients. */
@@ -88,6 +89,7 @@ public final class AggregateHandler implements RequestStreamHandler {
     this.s3 = s3;
     this.recorder = new ScanRecorder(s3, dynamoDb, eventBridge, clock, config.scan());
     this.engine = engine;
+    this.policy = config.policy();
     this.clock = clock;
   }
 
@@ -113,6 +115,18 @@ public final class AggregateHandler implements RequestStreamHandler {
         request.key() == null && request.prefix() == null
             ? new ObjectRef(request.bucket(), "", request.versionId(), null, null, null)
             : request.target();
+    if (request.isPrefix()) {
+      // A folder record is keyed by its prefix, which no S3 event orders: an input's sequencer
+      // would belong to some other key, so the folder's records are ordered by scan time alone.
+      target =
+          new ObjectRef(
+              target.bucket(),
+              target.key(),
+              target.versionId(),
+              target.size(),
+              target.eTag(),
+              null);
+    }
     JsonNode planNode = state.get("plan");
     JsonNode failureNode = state.get("failure");
     LargeScanPlan plan =
@@ -156,7 +170,6 @@ public final class AggregateHandler implements RequestStreamHandler {
     }
     ResultMerger.Merged merged = ResultMerger.merge(request, read.chunks(), partials);
     problems.addAll(merged.problems());
-    Policy policy = Policy.defaults();
     Verdict verdict = problems.isEmpty() ? policy.verdict(merged.files()) : Verdict.ERROR;
     Instant startedAt = read.planWrittenAt() == null ? clock.instant() : read.planWrittenAt();
     long durationMillis = Math.max(0, Duration.between(startedAt, clock.instant()).toMillis());

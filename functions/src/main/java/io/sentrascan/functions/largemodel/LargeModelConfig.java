@@ -1,13 +1,16 @@
 package io.sentrascan.functions.largemodel;
 
 import io.sentrascan.functions.scan.ScanConfig;
+import io.sentrascan.scanner.Policy;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * The large-model functions' configuration: the scan function's ({@link ScanConfig}: {@code
- * RESULTS_BUCKET}, {@code SBOM_BUCKET}, {@code TABLE_NAME}, {@code EVENT_BUS_NAME}, …) plus how the
- * work is cut.
+ * RESULTS_BUCKET}, {@code SBOM_BUCKET}, {@code TABLE_NAME}, {@code EVENT_BUS_NAME}, {@code
+ * RETENTION_DAYS}, {@code FAIL_ON}, …) plus how the work is cut. The Aggregate step judges the
+ * merged findings by {@link #policy()}, so a large model gets the verdict the scan function would
+ * have given it.
  *
  * @param scan the scan function's settings; plans and partial results live in its results bucket
  * @param hashShardBytes bytes per hash shard ({@code HASH_SHARD_BYTES}, default 1 GB as OpenSSF
@@ -42,6 +45,11 @@ public record LargeModelConfig(
       throw new IllegalArgumentException(
           "HASH_SHARD_BYTES, BATCH_FILE_BYTES and CHUNK_PARALLELISM must be positive");
     }
+  }
+
+  /** The policy the merged result is judged by: {@code FAIL_ON}, as for the scan function. */
+  public Policy policy() {
+    return scan.policy();
   }
 
   /** The defaults over a scan configuration. */

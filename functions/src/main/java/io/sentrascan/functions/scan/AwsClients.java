@@ -6,6 +6,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -40,6 +41,14 @@ public final class AwsClients {
   /** Step Functions, for the scan function's hand-off to the large-model workflow. */
   public static SfnClient sfn() {
     return SfnClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(overrides())
+        .build();
+  }
+
+  /** Secrets Manager, for the query API's page-token key. */
+  public static SecretsManagerClient secretsManager() {
+    return SecretsManagerClient.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(overrides())
         .build();

@@ -1,5 +1,8 @@
 package io.sentrascan.functions.scan;
 
+import io.sentrascan.scanner.Policy;
+import io.sentrascan.scanner.Severity;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @param largeModelStateMachineArn the large-model workflow ({@code
  *     LARGE_MODEL_STATE_MACHINE_ARN}): objects over {@code maxObjectBytes} are handed to it; when
  *     unset they get an ERROR record
+ * @param retentionDays how long a record is kept after a newer record of the same object supersedes
+ *     it ({@code RETENTION_DAYS}; 0, the default, keeps every record forever). The newest record of
+ *     an object never expires; see {@link SupersededRecords}
+ * @param failOn findings at or above this severity make the verdict FAIL ({@code FAIL_ON}: {@code
+ *     critical}, {@code high}, {@code medium}, {@code low} or {@code info}, as the CLI's {@code
+ *     --fail-on}; default {@code high}, the scanner's {@link Policy#defaults()})
  */
 public record ScanConfig(
     String resultsBucket,
@@ -33,12 +42,14 @@ public record ScanConfig(
     boolean s3PathStyle,
     long maxObjectBytes,
     String sbomBucket,
-    @Nullable String largeModelStateMachineArn) {
+    @Nullable String largeModelStateMachineArn,
+    int retentionDays,
+    Severity failOn) {
 
   public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
   public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
 
-  /** A configuration without the large-model workflow. */
+  /** A configuration without the large-model workflow that keeps every record forever. */
   @SuppressWarnings("TooManyParameters") // the record's own components
   public ScanConfig(
       String resultsBucket,
@@ -56,7 +67,9 @@ public record ScanConfig(
         s3PathStyle,
         maxObjectBytes,
         sbomBucket,
-        null);
+        null,
+        0,
+        Policy.defaults().failOn());
   }
 
   /** This configuration handing large objects to the given state machine. */
@@ -69,7 +82,24 @@ public record ScanConfig(
         s3PathStyle,
         maxObjectBytes,
         sbomBucket,
-        value);
+        value,
+        retentionDays,
+        failOn);
+  }
+
+  /** This configuration with another retention of superseded records, in days (0: forever). */
+  public ScanConfig withRetentionDays(int value) {
+    return new ScanConfig(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        largeModelStateMachineArn,
+        value,
+        failOn);
   }
 
   /** This configuration with another object size limit. */
@@ -82,7 +112,9 @@ public record ScanConfig(
         s3PathStyle,
         value,
         sbomBucket,
-        largeModelStateMachineArn);
+        largeModelStateMachineArn,
+        retentionDays,
+        failOn);
   }
 
   /** This configuration with another inline report limit. */
@@ -95,7 +127,9 @@ public record ScanConfig(
         s3PathStyle,
         maxObjectBytes,
         sbomBucket,
-        largeModelStateMachineArn);
+        largeModelStateMachineArn,
+        retentionDays,
+        failOn);
   }
 
   public ScanConfig {
@@ -103,6 +137,30 @@ public record ScanConfig(
     Objects.requireNonNull(tableName, "tableName");
     Objects.requireNonNull(eventBusName, "eventBusName");
     Objects.requireNonNull(sbomBucket, "sbomBucket");
+    Objects.requireNonNull(failOn, "failOn");
+    if (retentionDays < 0) {
+      throw new IllegalStateException("RETENTION_DAYS must be 0 (keep forever) or more");
+    }
+  }
+
+  /** This configuration failing scans on findings at or above another severity. */
+  public ScanConfig withFailOn(Severity value) {
+    return new ScanConfig(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        largeModelStateMachineArn,
+        retentionDays,
+        value);
+  }
+
+  /** The policy every scan of this deployment is judged by. */
+  public Policy policy() {
+    return new Policy(failOn, false);
   }
 
   /** This configuration with another SBOM bucket. */
@@ -115,7 +173,9 @@ public record ScanConfig(
         s3PathStyle,
         maxObjectBytes,
         value,
-        largeModelStateMachineArn);
+        largeModelStateMachineArn,
+        retentionDays,
+        failOn);
   }
 
   /**
@@ -139,6 +199,8 @@ public record ScanConfig(
     String maxObject = env.get("MAX_OBJECT_BYTES");
     String sbom = env.get("SBOM_BUCKET");
     String largeModels = env.get("LARGE_MODEL_STATE_MACHINE_ARN");
+    String retention = env.get("RETENTION_DAYS");
+    Severity failOn = parseFailOn(env.get("FAIL_ON"));
     return new ScanConfig(
         env.get("RESULTS_BUCKET"),
         env.get("TABLE_NAME"),
@@ -151,6 +213,25 @@ public record ScanConfig(
             ? DEFAULT_MAX_OBJECT_BYTES
             : Long.parseLong(maxObject.trim()),
         sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom,
-        largeModels == null || largeModels.isBlank() ? null : largeModels.trim());
+        largeModels == null || largeModels.isBlank() ? null : largeModels.trim(),
+        retention == null || retention.isBlank() ? 0 : Integer.parseInt(retention.trim()),
+        failOn);
+  }
+
+  /**
+   * {@code FAIL_ON} as the CDK app sets it (lower case; any case is accepted, as the CLI does).
+   * Unset or blank is the scanner's default, {@code high}; anything else fails at init, naming the
+   * accepted values: a typo must not quietly scan with another threshold.
+   */
+  static Severity parseFailOn(@Nullable String value) {
+    if (value == null || value.isBlank()) {
+      return Policy.defaults().failOn();
+    }
+    try {
+      return Severity.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "FAIL_ON='" + value + "': expected critical, high, medium, low or info", e);
+    }
   }
 }

@@ -6,10 +6,12 @@ import io.sentrascan.scanner.FileResult;
 import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -27,6 +29,8 @@ final class ScanObjectWorkflow {
   private final Policy policy;
   private final ScanConfig config;
   private final @Nullable LargeModelHandOff largeModels;
+  private final DigestReuse reuse;
+  private final Clock clock;
 
   @SuppressWarnings("TooManyParameters") // the function's collaborators, wired once in the handler
   ScanObjectWorkflow(
@@ -35,13 +39,17 @@ final class ScanObjectWorkflow {
       ScanEngine engine,
       Policy policy,
       ScanConfig config,
-      @Nullable LargeModelHandOff largeModels) {
+      @Nullable LargeModelHandOff largeModels,
+      DigestReuse reuse,
+      Clock clock) {
     this.s3 = s3;
     this.recorder = recorder;
     this.engine = engine;
     this.policy = policy;
     this.config = config;
     this.largeModels = largeModels;
+    this.reuse = reuse;
+    this.clock = clock;
   }
 
   /** Scans the object, unless this revision already has a record. */
@@ -63,8 +71,40 @@ final class ScanObjectWorkflow {
     }
     if (unscannable != null) {
       return recorder.store(
-          recorder.errorRecord(scanId, object, unscannable, 0), List.of(object), log);
+          object, recorder.errorRecord(scanId, object, unscannable, 0), List.of(object), log);
     }
+    return scanObject(scanId, object, log);
+  }
+
+  /** An earlier scan of the same content; a failed lookup only means this one is scanned. */
+  private Optional<ScanRecord> reuse(
+      String scanId, ObjectRef object, HeadObjectResponse head, long t0, JsonLog log) {
+    try {
+      Optional<ScanRecord> reused =
+          reuse.reuse(scanId, object, head, clock.instant(), ScanRecorder.millisSince(t0));
+      reused.ifPresent(
+          r ->
+              log.info(
+                  "same content scanned before by this scanner version; reusing its result",
+                  "scanId",
+                  scanId,
+                  "reusedFrom",
+                  r.reusedFrom(),
+                  "sha256",
+                  r.sha256()));
+      return reused;
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not look up earlier scans of this content; scanning it",
+          "scanId",
+          scanId,
+          "error",
+          e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private ScanRecorder.Outcome scanObject(String scanId, ObjectRef object, JsonLog log) {
     long t0 = System.nanoTime();
     HeadObjectResponse head;
     try {
@@ -74,6 +114,7 @@ final class ScanObjectWorkflow {
                   .bucket(object.bucket())
                   .key(object.key())
                   .versionId(object.versionId())
+                  .checksumMode(ChecksumMode.ENABLED)
                   .build());
     } catch (S3Exception e) {
       String reason =
@@ -109,6 +150,10 @@ final class ScanObjectWorkflow {
               + " (MAX_OBJECT_BYTES): not scanned; the large-model workflow must scan it",
           t0,
           log);
+    }
+    Optional<ScanRecord> reused = reuse(scanId, object, head, t0, log);
+    if (reused.isPresent()) {
+      return recorder.store(object, reused.get(), List.of(object), log);
     }
     S3RangeSource source =
         new S3RangeSource(
@@ -148,6 +193,7 @@ final class ScanObjectWorkflow {
   private ScanRecorder.Outcome error(
       String scanId, ObjectRef object, String reason, long t0, JsonLog log) {
     return recorder.store(
+        object,
         recorder.errorRecord(scanId, object, reason, ScanRecorder.millisSince(t0)),
         List.of(object),
         log);

@@ -20,6 +20,11 @@ import org.jspecify.annotations.Nullable;
  *     could not be read (nothing to describe)
  * @param notified true once the object is tagged and the completion event is on EventBridge; a
  *     redelivered event finishes a record that is not
+ * @param sequencer S3's ordering token of the event that named this revision (null when the event
+ *     had none): which of two records of one key is newer, whatever order their events came in
+ * @param reusedFrom the scan whose verdict, report and ML-BOM this record reuses because the
+ *     content (S3's full-object SHA-256) was scanned before by the same scanner version; null for a
+ *     record that was scanned itself
  */
 record ScanRecord(
     String scanId,
@@ -39,13 +44,84 @@ record ScanRecord(
     @Nullable String report,
     @Nullable String reportLocation,
     @Nullable String sbomLocation,
-    boolean notified) {
+    boolean notified,
+    @Nullable String sequencer,
+    @Nullable String reusedFrom) {
 
   ScanRecord {
     Objects.requireNonNull(scanId, "scanId");
     Objects.requireNonNull(verdict, "verdict");
     countsBySeverity = Collections.unmodifiableMap(new LinkedHashMap<>(countsBySeverity));
     topFindings = List.copyOf(topFindings);
+  }
+
+  /** A record scanned by itself, whose order among its key's records is not known (yet). */
+  @SuppressWarnings("TooManyParameters") // the stored attributes, one by one
+  ScanRecord(
+      String scanId,
+      String bucket,
+      String key,
+      @Nullable String versionId,
+      String revision,
+      @Nullable String sha256,
+      @Nullable Long size,
+      String verdict,
+      @Nullable String reason,
+      Map<String, Integer> countsBySeverity,
+      List<ModelScanCompleted.TopFinding> topFindings,
+      String scannerVersion,
+      Instant scannedAt,
+      long durationMillis,
+      @Nullable String report,
+      @Nullable String reportLocation,
+      @Nullable String sbomLocation,
+      boolean notified) {
+    this(
+        scanId,
+        bucket,
+        key,
+        versionId,
+        revision,
+        sha256,
+        size,
+        verdict,
+        reason,
+        countsBySeverity,
+        topFindings,
+        scannerVersion,
+        scannedAt,
+        durationMillis,
+        report,
+        reportLocation,
+        sbomLocation,
+        notified,
+        null,
+        null);
+  }
+
+  /** This record with the S3 sequencer of the event that named its revision. */
+  ScanRecord withSequencer(@Nullable String value) {
+    return new ScanRecord(
+        scanId,
+        bucket,
+        key,
+        versionId,
+        revision,
+        sha256,
+        size,
+        verdict,
+        reason,
+        countsBySeverity,
+        topFindings,
+        scannerVersion,
+        scannedAt,
+        durationMillis,
+        report,
+        reportLocation,
+        sbomLocation,
+        notified,
+        value,
+        reusedFrom);
   }
 
   ScanRecord withReportIn(String location) {
@@ -67,7 +143,9 @@ record ScanRecord(
         null,
         location,
         sbomLocation,
-        notified);
+        notified,
+        sequencer,
+        reusedFrom);
   }
 
   /** The completion event for this record. */

@@ -236,6 +236,8 @@ final class ScanRecordStore {
     putIfPresent(item, "reportLocation", r.reportLocation());
     putIfPresent(item, "sbomLocation", r.sbomLocation());
     item.put("notified", AttributeValue.builder().bool(r.notified()).build());
+    putIfPresent(item, "sequencer", r.sequencer());
+    putIfPresent(item, "reusedFrom", r.reusedFrom());
     return item;
   }
 
@@ -275,7 +277,9 @@ final class ScanRecordStore {
         null, // the report is its own item: findReport
         str(item, "reportLocation"),
         str(item, "sbomLocation"),
-        item.get("notified") != null && Boolean.TRUE.equals(item.get("notified").bool()));
+        item.get("notified") != null && Boolean.TRUE.equals(item.get("notified").bool()),
+        str(item, "sequencer"),
+        str(item, "reusedFrom"));
   }
 
   private static @Nullable String str(Map<String, AttributeValue> item, String name) {

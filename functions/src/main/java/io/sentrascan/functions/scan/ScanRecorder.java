@@ -41,6 +41,7 @@ public final class ScanRecorder {
   private final ScanRecordStore store;
   private final ObjectTagger tagger;
   private final ScanEventPublisher publisher;
+  private final SupersededRecords superseded;
   private final Clock clock;
   private final ScanConfig config;
   private final JsonReportWriter reportWriter = new JsonReportWriter();
@@ -58,6 +59,7 @@ public final class ScanRecorder {
         new ScanRecordStore(dynamoDb, config.tableName(), Duration.ofMillis(200)),
         new ObjectTagger(s3),
         new ScanEventPublisher(eventBridge, config.eventBusName()),
+        new SupersededRecords(dynamoDb, config.tableName(), config.retentionDays(), clock),
         clock,
         config);
   }
@@ -68,12 +70,14 @@ public final class ScanRecorder {
       ScanRecordStore store,
       ObjectTagger tagger,
       ScanEventPublisher publisher,
+      SupersededRecords superseded,
       Clock clock,
       ScanConfig config) {
     this.s3 = s3;
     this.store = store;
     this.tagger = tagger;
     this.publisher = publisher;
+    this.superseded = superseded;
     this.clock = clock;
     this.config = config;
   }
@@ -123,6 +127,8 @@ public final class ScanRecorder {
         r.versionId(),
         "verdict",
         r.verdict());
+    // A replay also retries marking: the first attempt may have stopped before it.
+    markSuperseded(r, log);
     finish(r, tagged, log);
     return Optional.of(Outcome.of(r, true));
   }
@@ -149,7 +155,10 @@ public final class ScanRecorder {
       List<ObjectRef> tagged,
       JsonLog log) {
     return store(
-        resultRecord(scanId, object, result, reason, sha256, size, durationMillis), tagged, log);
+        object,
+        resultRecord(scanId, object, result, reason, sha256, size, durationMillis),
+        tagged,
+        log);
   }
 
   /** Records an object that could not be scanned, with verdict ERROR and the reason. */
@@ -160,11 +169,18 @@ public final class ScanRecorder {
       long millis,
       List<ObjectRef> tagged,
       JsonLog log) {
-    return store(errorRecord(scanId, object, reason, millis), tagged, log);
+    return store(object, errorRecord(scanId, object, reason, millis), tagged, log);
   }
 
-  /** Stores a record (unless the revision has one already) and finishes whichever is stored. */
-  Outcome store(ScanRecord record, List<ObjectRef> tagged, JsonLog log) {
+  /**
+   * Stores a record (unless the revision has one already), starts the retention clock of the
+   * records it supersedes, and finishes whichever record is stored.
+   *
+   * @param object what the record is about; its event's {@code sequencer} orders the record among
+   *     the key's other records (a folder has none: its records are ordered by scan time)
+   */
+  Outcome store(ObjectRef object, ScanRecord given, List<ObjectRef> tagged, JsonLog log) {
+    ScanRecord record = given.withSequencer(object.sequencer());
     String scanId = record.scanId();
     ScanRecordStore.Stored stored = store.putIfAbsent(record);
     if (stored.duplicate()) {
@@ -201,8 +217,29 @@ public final class ScanRecorder {
           "sha256",
           record.sha256());
     }
+    markSuperseded(stored.record(), log);
     finish(stored.record(), tagged, log);
     return Outcome.of(stored.record(), stored.duplicate());
+  }
+
+  /**
+   * Starts the retention clock of the object's older records. Not worth failing the invocation for:
+   * a record left unmarked is only kept longer, and the object's next write marks it.
+   */
+  private void markSuperseded(ScanRecord record, JsonLog log) {
+    try {
+      List<String> marked = superseded.markSuperseded(record);
+      if (!marked.isEmpty()) {
+        log.info("superseded records now expire", "scanId", record.scanId(), "marked", marked);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not mark superseded records; they are kept until a later write marks them",
+          "scanId",
+          record.scanId(),
+          "error",
+          e.toString());
+    }
   }
 
   /** Tags and announces a stored record, once. */

@@ -167,9 +167,15 @@ class LargeModelEquivalenceTest extends LargeModelTestBase {
             ScanConfig.DEFAULT_MAX_OBJECT_BYTES,
             SBOMS);
     eventBus.clear();
+    // As the hand-off passes it: the event's sequencer too, which orders the record for retention.
     ObjectRef object =
         new ObjectRef(
-            MODELS, key, put.versionId(), (long) model.length, put.eTag().replace("\"", ""), null);
+            MODELS,
+            key,
+            put.versionId(),
+            (long) model.length,
+            put.eTag().replace("\"", ""),
+            single.get("sequencer").s());
     Run run =
         run(
             LargeScanRequest.forObject(scanId, object, (long) model.length),
@@ -193,6 +199,7 @@ class LargeModelEquivalenceTest extends LargeModelTestBase {
             "counts",
             "topFindings",
             "scannerVersion",
+            "sequencer",
             "gsi1pk",
             "gsi2pk",
             "gsi3pk")) {

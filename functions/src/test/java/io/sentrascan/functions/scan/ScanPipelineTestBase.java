@@ -21,11 +21,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -162,6 +165,23 @@ public abstract class ScanPipelineTestBase {
     handler.handleRequest(
         new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, lastContext);
     return EventJson.tree(out.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * An object with one MEDIUM finding and nothing else: the benign NumPy sample followed by 16 zero
+   * bytes its header does not declare (NPY-002).
+   */
+  protected static byte[] mediumOnly() {
+    try {
+      byte[] npy =
+          Files.readAllBytes(
+              Path.of(
+                  System.getProperty("sentrascan.repoRoot", ".."),
+                  "shared-scanner/samples/benign/weights.npy"));
+      return Arrays.copyOf(npy, npy.length + 16);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   protected static byte[] resource(String name) {

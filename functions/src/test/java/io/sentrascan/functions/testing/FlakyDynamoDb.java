@@ -21,6 +21,7 @@ public final class FlakyDynamoDb implements DynamoDbClient {
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger puts = new AtomicInteger();
+  private volatile boolean failQueries;
 
   public FlakyDynamoDb(DynamoDbClient delegate) {
     this.delegate = delegate;
@@ -28,6 +29,11 @@ public final class FlakyDynamoDb implements DynamoDbClient {
 
   public void failNextPuts(int n) {
     failNext.set(n);
+  }
+
+  /** Every Query from now on fails as a denied call would (no dynamodb:Query on the index). */
+  public void failQueries() {
+    failQueries = true;
   }
 
   public int failedPuts() {
@@ -60,6 +66,12 @@ public final class FlakyDynamoDb implements DynamoDbClient {
 
   @Override
   public QueryResponse query(QueryRequest request) {
+    if (failQueries) {
+      throw software.amazon.awssdk.services.dynamodb.model.DynamoDbException.builder()
+          .statusCode(400)
+          .message("User is not authorized to perform: dynamodb:Query (test)")
+          .build();
+    }
     return delegate.query(request);
   }
 

@@ -13,6 +13,35 @@ import java.io.IOException;
 public final class TestScanners {
   private TestScanners() {}
 
+  /**
+   * A scanner that accepts nothing but counts the files the engine offers it: put first, it shows
+   * how many files were actually scanned.
+   */
+  public static Scanner counting(java.util.concurrent.atomic.AtomicInteger files) {
+    return new Scanner() {
+      @Override
+      public String name() {
+        return "test-counting";
+      }
+
+      @Override
+      public String version() {
+        return "0.0.1";
+      }
+
+      @Override
+      public boolean supports(Probe probe) {
+        files.incrementAndGet();
+        return false;
+      }
+
+      @Override
+      public void scan(Source source, ScanContext ctx) {
+        throw new IllegalStateException("supports() is always false");
+      }
+    };
+  }
+
   /** A scanner that fails on every file it accepts (files starting with {@code BROKEN}). */
   public static Scanner failing() {
     return new Scanner() {

@@ -233,8 +233,13 @@ class BaselineCommandTest {
         report.path("findings").findParents("ruleId").stream()
             .filter(f -> f.path("severity").asText().equals("CRITICAL"))
             .toList();
-    assertThat(critical).isNotEmpty().allMatch(f -> !f.path("failsPolicy").asBoolean());
+    assertThat(critical)
+        .isNotEmpty()
+        .allMatch(f -> !f.path("failsPolicy").asBoolean() && f.path("accepted").asBoolean());
     assertThat(rules(report, "DRIFT-")).isEmpty();
+    assertThat(scanJson(model, null).path("findings").findValues("accepted"))
+        .isNotEmpty()
+        .allMatch(a -> !a.asBoolean());
 
     Run text = run("scan", "--baseline", baseline.toString(), model.toString());
     assertThat(text.out()).contains("(accepted in the baseline)");
@@ -254,7 +259,13 @@ class BaselineCommandTest {
     Path baseline = baseline(model, "--accept", "LIC-001@README.md", "--accept", "NOPE-1");
     JsonNode b = JSON.readTree(baseline.toFile());
     assertThat(b.path("accepted").findValuesAsText("ruleId")).containsExactly("LIC-001");
-    assertThat(scanJson(model, baseline).path("exitCode").asInt()).isEqualTo(1);
+    JsonNode report = scanJson(model, baseline);
+    assertThat(report.path("exitCode").asInt()).isEqualTo(1);
+    assertThat(
+            report.path("findings").findParents("ruleId").stream()
+                .filter(f -> f.path("accepted").asBoolean())
+                .map(f -> f.path("ruleId").asText()))
+        .containsExactly("LIC-001");
   }
 
   @ParameterizedTest
@@ -316,6 +327,8 @@ class BaselineCommandTest {
     assertThat(pass.path("exitCode").asInt()).isZero();
     JsonNode fail = scanJson(model, null, "--fail-on-license", "non-commercial");
     assertThat(fail.path("exitCode").asInt()).isEqualTo(1);
+    assertThat(fail.at("/policy/failOnLicense").findValuesAsText("x")).isEmpty();
+    assertThat(fail.at("/policy/failOnLicense").get(0).asText()).isEqualTo("non-commercial");
     assertThat(rules(fail, "LIC-004")).containsExactly("LIC-004 " + model.resolve("LICENSE"));
     JsonNode low =
         scanJson(model, null, "--fail-on-license", "non-commercial", "--license-severity", "low");

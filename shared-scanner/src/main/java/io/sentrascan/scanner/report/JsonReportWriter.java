@@ -25,7 +25,7 @@ public final class JsonReportWriter implements ReportWriter {
    * The version of the report shape. Adding a field bumps the minor version; renaming or removing
    * one, or changing its meaning, bumps the major version.
    */
-  public static final String SCHEMA_VERSION = "1.0.0";
+  public static final String SCHEMA_VERSION = "1.1.0";
 
   /** Classpath location of the JSON Schema (draft 2020-12) that every report conforms to. */
   public static final String SCHEMA_RESOURCE = "/io/sentrascan/scanner/report/report.schema.json";
@@ -52,6 +52,8 @@ public final class JsonReportWriter implements ReportWriter {
     ObjectNode policy = root.putObject("policy");
     policy.put("failOn", result.policy().failOn().name());
     policy.put("strict", result.policy().strict());
+    ArrayNode licenseClasses = policy.putArray("failOnLicense");
+    result.policy().failOnLicense().forEach(licenseClasses::add);
     root.put("verdict", result.verdict().name());
     root.set("counts", counts(result));
     ArrayNode files = root.putArray("files");
@@ -60,7 +62,8 @@ public final class JsonReportWriter implements ReportWriter {
     }
     ArrayNode findings = root.putArray("findings");
     for (Finding finding : result.findings()) {
-      findings.add(finding(finding, result.policy().fails(finding)));
+      findings.add(
+          finding(finding, result.policy().fails(finding), result.policy().isAccepted(finding)));
     }
     return root;
   }
@@ -101,12 +104,13 @@ public final class JsonReportWriter implements ReportWriter {
     return node;
   }
 
-  private static ObjectNode finding(Finding finding, boolean fails) {
+  private static ObjectNode finding(Finding finding, boolean fails, boolean accepted) {
     ObjectNode node = JsonOutput.MAPPER.createObjectNode();
     node.put("ruleId", finding.ruleId());
     node.put("severity", finding.severity().name());
     node.put("category", finding.category());
     node.put("failsPolicy", fails);
+    node.put("accepted", accepted);
     node.put("title", finding.title());
     node.put("description", finding.description());
     Location location = finding.location();

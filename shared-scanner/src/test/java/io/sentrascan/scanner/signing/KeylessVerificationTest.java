@@ -229,6 +229,33 @@ class KeylessVerificationTest {
   }
 
   @Test
+  void aBundleWithoutItsLogEntryFails() throws Exception {
+    Path sig =
+        editBundle(
+            b -> ((ObjectNode) b.get("verificationMaterial")).putArray("tlogEntries").removeAll());
+    VerificationResult r = verify(sig, ROOT, IDENTITY, ISSUER);
+    assertThat(r.verified()).isFalse();
+    assertThat(r.signatureProblems())
+        .singleElement()
+        .asString()
+        .contains("not a Sigstore keyless bundle")
+        .contains("tlog entries");
+  }
+
+  @Test
+  void aKeyBundleIsRefusedAsKeyless() {
+    Path keyBundle = ModelSigningTest.FIXTURES.resolve("model/model.sig");
+    assertThatThrownBy(
+            () ->
+                ModelVerifier.verify(
+                    ModelSigningTest.FIXTURES.resolve("model"),
+                    keyBundle,
+                    Trust.Keyless.of(ROOT, IDENTITY, ISSUER)))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("no certificate");
+  }
+
+  @Test
   void aChangedFileIsNamedAfterTheSignatureVerified() throws Exception {
     Path model = dir.resolve("model");
     Files.createDirectories(model);

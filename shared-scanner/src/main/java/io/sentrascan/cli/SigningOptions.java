@@ -27,6 +27,26 @@ final class SigningOptions {
   private @Nullable Path verifyKey;
 
   @Option(
+      names = "--sigstore-trusted-root",
+      paramLabel = "trusted_root.json",
+      description =
+          "Verify Sigstore keyless model signatures against this trusted root, offline; needs"
+              + " --signer-identity and --signer-issuer.")
+  private @Nullable Path sigstoreTrustedRoot;
+
+  @Option(
+      names = "--signer-identity",
+      paramLabel = "ID",
+      description = "With --sigstore-trusted-root: the OIDC identity (email or URI) that signed.")
+  private @Nullable String signerIdentity;
+
+  @Option(
+      names = "--signer-issuer",
+      paramLabel = "OIDC_ISSUER",
+      description = "With --sigstore-trusted-root: the OIDC issuer of that identity.")
+  private @Nullable String signerIssuer;
+
+  @Option(
       names = "--require-signature",
       description = "Fail when a model is unsigned or its signer is not verified (HIGH, not LOW).")
   private boolean requireSignature;
@@ -36,6 +56,13 @@ final class SigningOptions {
     if (signature != null && paths.size() != 1) {
       return "--signature needs exactly one PATH to scan";
     }
+    if (verifyKey != null && sigstoreTrustedRoot != null) {
+      return "give --verify-key or --sigstore-trusted-root, not both";
+    }
+    if ((sigstoreTrustedRoot != null) != (signerIdentity != null && signerIssuer != null)
+        || (sigstoreTrustedRoot == null && (signerIdentity != null || signerIssuer != null))) {
+      return "--sigstore-trusted-root, --signer-identity and --signer-issuer go together";
+    }
     return null;
   }
 
@@ -44,8 +71,14 @@ final class SigningOptions {
     if (signature != null && !Files.isRegularFile(signature)) {
       throw new SigningException("cannot read the signature " + signature + ": no such file");
     }
-    Trust trust =
-        verifyKey == null ? new Trust.None() : new Trust.Key(PemFiles.publicKey(verifyKey));
+    Trust trust;
+    if (sigstoreTrustedRoot != null && signerIdentity != null && signerIssuer != null) {
+      trust = Trust.Keyless.of(sigstoreTrustedRoot, signerIdentity, signerIssuer);
+    } else if (verifyKey != null) {
+      trust = new Trust.Key(PemFiles.publicKey(verifyKey));
+    } else {
+      trust = new Trust.None();
+    }
     return new SignatureCheck.Options(signature, trust, requireSignature);
   }
 }

@@ -23,17 +23,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sentrascan verify PATH --key public.pem}: checks an OpenSSF Model Signing signature
- * offline. Exit codes: 0 verified, 1 verification failed (every file named), 2 bad input.
+ * {@code sentrascan verify PATH --key public.pem} (or {@code --trust-anchor CA.pem}, or {@code
+ * --sigstore-trusted-root trusted_root.json --identity ID --issuer URL}): checks an OpenSSF Model
+ * Signing signature offline. Exit codes: 0 verified, 1 verification failed (every file named), 2
+ * bad input.
  */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description =
-        "Verifies a model's OpenSSF Model Signing signature offline against a public key or a"
-            + " certificate chain and trust anchors, and names every changed, missing or added"
-            + " file.",
+        "Verifies a model's OpenSSF Model Signing signature offline against a public key, a"
+            + " certificate chain and trust anchors, or a Sigstore trusted root (keyless), and"
+            + " names every changed, missing or added file.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:the signature and every file verified",
@@ -70,6 +72,14 @@ final class VerifyCommand implements Callable<Integer> {
   private @Nullable Path trustAnchor;
 
   @Option(
+      names = "--sigstore-trusted-root",
+      paramLabel = "trusted_root.json",
+      description =
+          "Verify a Sigstore keyless signature against this trusted root (Fulcio CAs, CT logs,"
+              + " Rekor keys), offline; needs --identity and --issuer.")
+  private @Nullable Path sigstoreTrustedRoot;
+
+  @Option(
       names = "--cert-chain",
       paramLabel = "CHAIN.pem",
       description = "Intermediate certificates to build the chain with, besides the bundle's.")
@@ -80,8 +90,17 @@ final class VerifyCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description =
           "With --trust-anchor: the signing certificate must name NAME (an email, URI or DNS"
-              + " subject alternative name, or the common name).")
+              + " subject alternative name, or the common name). With --sigstore-trusted-root: the"
+              + " OIDC identity (email or URI subject alternative name) that signed.")
   private @Nullable String identity;
+
+  @Option(
+      names = "--issuer",
+      paramLabel = "OIDC_ISSUER",
+      description =
+          "With --sigstore-trusted-root: the OIDC issuer the identity signed in with (for example"
+              + " https://accounts.google.com).")
+  private @Nullable String issuer;
 
   @Option(
       names = "--format",
@@ -102,13 +121,29 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if ((key == null) == (trustAnchor == null)) {
+    int modes = (key != null ? 1 : 0) + (trustAnchor != null ? 1 : 0);
+    modes += sigstoreTrustedRoot != null ? 1 : 0;
+    if (modes != 1) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "give either --key PUBLIC.pem or --trust-anchor CA.pem");
+          spec.commandLine(),
+          "give one of --key PUBLIC.pem, --trust-anchor CA.pem or --sigstore-trusted-root"
+              + " trusted_root.json");
     }
-    if (trustAnchor == null && (certChain != null || identity != null)) {
+    if (sigstoreTrustedRoot != null && (identity == null || issuer == null)) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--cert-chain and --identity need --trust-anchor");
+          spec.commandLine(), "--sigstore-trusted-root needs --identity and --issuer");
+    }
+    if (sigstoreTrustedRoot == null && issuer != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--issuer needs --sigstore-trusted-root");
+    }
+    if (trustAnchor == null && certChain != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--cert-chain needs --trust-anchor");
+    }
+    if (key != null && identity != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--identity needs --trust-anchor or --sigstore-trusted-root");
     }
     if (!Files.exists(model, LinkOption.NOFOLLOW_LINKS)) {
       return fail("no such file or folder: " + model);
@@ -119,6 +154,8 @@ final class VerifyCommand implements Callable<Integer> {
       Trust trust;
       if (key != null) {
         trust = new Trust.Key(PemFiles.publicKey(key));
+      } else if (sigstoreTrustedRoot != null) {
+        trust = Trust.Keyless.of(sigstoreTrustedRoot, identity, issuer);
       } else {
         trust =
             new Trust.Certificates(

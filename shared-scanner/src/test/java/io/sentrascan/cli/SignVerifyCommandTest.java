@@ -161,7 +161,7 @@ class SignVerifyCommandTest {
   void verifyNeedsExactlyOneTrustSource() {
     Run none = run("verify", m());
     assertThat(none.code()).isEqualTo(2);
-    assertThat(none.err()).contains("give either --key");
+    assertThat(none.err()).contains("give one of --key");
   }
 
   @Test
@@ -189,6 +189,119 @@ class SignVerifyCommandTest {
             FIXTURES.resolve("pki/other-root.pem").toString());
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.out()).contains("trust anchor");
+  }
+
+  private static final Path KEYLESS = Path.of("src/test/resources/fixtures/signing-keyless");
+  private static final String KEYLESS_ROOT = KEYLESS.resolve("trusted_root.json").toString();
+  private static final String KEYLESS_ID = "stefanb@us.ibm.com";
+  private static final String KEYLESS_ISSUER = "https://sigstore.verify.ibm.com/oauth2";
+
+  private static Run verifyKeyless(String identity, String issuer, String... more) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "verify",
+                KEYLESS.resolve("model").toString(),
+                "--signature",
+                KEYLESS.resolve("model.sig").toString(),
+                "--sigstore-trusted-root",
+                KEYLESS_ROOT,
+                "--identity",
+                identity,
+                "--issuer",
+                issuer));
+    args.addAll(java.util.List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void keylessVerificationOfARealSigstoreBundle() throws IOException {
+    Run ok = verifyKeyless(KEYLESS_ID, KEYLESS_ISSUER);
+    assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out())
+        .startsWith("VERIFIED ")
+        .contains("2 files match")
+        .contains("keyless " + KEYLESS_ID)
+        .contains("Rekor log index 206344181");
+
+    Run json = verifyKeyless(KEYLESS_ID, KEYLESS_ISSUER, "--format", "json");
+    assertThat(JSON.readTree(json.out()).path("verified").asBoolean()).isTrue();
+
+    Run wrongId = verifyKeyless("mallory@example.com", KEYLESS_ISSUER);
+    assertThat(wrongId.code()).isEqualTo(1);
+    assertThat(wrongId.out()).contains("FAILED").contains("not mallory@example.com");
+
+    Run wrongIssuer = verifyKeyless(KEYLESS_ID, "https://accounts.google.com");
+    assertThat(wrongIssuer.code()).isEqualTo(1);
+    assertThat(wrongIssuer.out()).contains("not https://accounts.google.com");
+  }
+
+  @Test
+  void keylessOptionsAreCheckedBeforeVerifying() {
+    Run noIssuer =
+        run(
+            "verify",
+            KEYLESS.resolve("model").toString(),
+            "--sigstore-trusted-root",
+            KEYLESS_ROOT,
+            "--identity",
+            KEYLESS_ID);
+    assertThat(noIssuer.code()).isEqualTo(2);
+    assertThat(noIssuer.err()).contains("needs --identity and --issuer");
+
+    Run both = verifyKeyless(KEYLESS_ID, KEYLESS_ISSUER, "--key", PUB);
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("give one of");
+
+    assertBadInput(
+        run(
+            "verify",
+            KEYLESS.resolve("model").toString(),
+            "--signature",
+            KEYLESS.resolve("model.sig").toString(),
+            "--sigstore-trusted-root",
+            KEYLESS.resolve("model.sig").toString(),
+            "--identity",
+            KEYLESS_ID,
+            "--issuer",
+            KEYLESS_ISSUER),
+        "cannot read the Sigstore trusted root");
+  }
+
+  @Test
+  void scanVerifiesAKeylessSignature() throws IOException {
+    String[] base = {
+      "scan",
+      "--format",
+      "json",
+      "--signature",
+      KEYLESS.resolve("model.sig").toString(),
+      "--sigstore-trusted-root",
+      KEYLESS_ROOT,
+      "--signer-issuer",
+      KEYLESS_ISSUER,
+      "--signer-identity"
+    };
+    java.util.List<String> ok = new java.util.ArrayList<>(java.util.List.of(base));
+    ok.add(KEYLESS_ID);
+    ok.add(KEYLESS.resolve("model").toString());
+    Run verified = run(ok.toArray(String[]::new));
+    assertThat(verified.code()).as(verified.out() + verified.err()).isZero();
+    assertThat(ruleIds(verified)).contains("SIGN-004").doesNotContain("SIGN-002", "SIGN-005");
+    assertThat(finding(verified, "SIGN-004").path("evidence").asText())
+        .contains("keyless " + KEYLESS_ID);
+
+    java.util.List<String> bad = new java.util.ArrayList<>(java.util.List.of(base));
+    bad.add("mallory@example.com");
+    bad.add(KEYLESS.resolve("model").toString());
+    Run wrong = run(bad.toArray(String[]::new));
+    assertThat(wrong.code()).isEqualTo(1);
+    assertThat(ruleIds(wrong)).contains("SIGN-002").doesNotContain("SIGN-004");
+
+    Run half =
+        run("scan", "--sigstore-trusted-root", KEYLESS_ROOT, KEYLESS.resolve("model").toString());
+    assertThat(half.code()).isEqualTo(2);
+    assertThat(half.err()).contains("go together");
   }
 
   @Test

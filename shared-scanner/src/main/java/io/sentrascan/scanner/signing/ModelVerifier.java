@@ -62,6 +62,24 @@ public final class ModelVerifier {
       X509Certificate leaf = bundle.certificates().get(0);
       signer = describe(leaf);
       checkCertificates(bundle, certs, problems);
+    } else if (trust instanceof Trust.Keyless keyless) {
+      if (bundle.certificates().isEmpty()) {
+        throw new SigningException(
+            "the signature carries no certificate (it was signed with a bare key): verify it with"
+                + " the public key instead");
+      }
+      String entry =
+          KeylessCheck.verify(bytes, statement.subjectDigest(), keyless, problems, notes);
+      signer =
+          "keyless "
+              + keyless.identity()
+              + " (OIDC issuer "
+              + keyless.issuer()
+              + (entry == null ? "" : "; " + entry)
+              + ")";
+      if (!problems.isEmpty()) {
+        signer = describe(bundle.certificates().get(0));
+      }
     } else {
       signer =
           bundle.certificates().isEmpty()
@@ -70,7 +88,7 @@ public final class ModelVerifier {
                   : "key sha256:" + bundle.publicKeyHint())
               : describe(bundle.certificates().get(0));
     }
-    if (bundle.tlogEntries() > 0) {
+    if (bundle.tlogEntries() > 0 && !(trust instanceof Trust.Keyless)) {
       notes.add(
           bundle.tlogEntries()
               + " transparency-log entr"

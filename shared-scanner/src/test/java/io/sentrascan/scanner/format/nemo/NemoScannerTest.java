@@ -9,21 +9,17 @@ import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Sources;
 import io.sentrascan.testing.CountingSource;
+import io.sentrascan.testing.TarFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,32 +93,6 @@ class NemoScannerTest {
     assertThat(HydraTargets.isDangerous("osmosis.Thing")).isFalse();
   }
 
-  /** The members of a tar, by name, in order. */
-  static Map<String, byte[]> untar(Path tar) throws IOException {
-    Map<String, byte[]> out = new LinkedHashMap<>();
-    try (TarArchiveInputStream in = new TarArchiveInputStream(Files.newInputStream(tar))) {
-      TarArchiveEntry e;
-      while ((e = in.getNextEntry()) != null) {
-        out.put(e.getName(), in.readAllBytes());
-      }
-    }
-    return out;
-  }
-
-  /** Writes {@code members} as a ustar archive. */
-  static void tar(Path tar, Map<String, byte[]> members) throws IOException {
-    try (OutputStream file = Files.newOutputStream(tar);
-        TarArchiveOutputStream out = new TarArchiveOutputStream(file)) {
-      for (Map.Entry<String, byte[]> m : members.entrySet()) {
-        TarArchiveEntry e = new TarArchiveEntry(m.getKey());
-        e.setSize(m.getValue().length);
-        out.putArchiveEntry(e);
-        out.write(m.getValue());
-        out.closeArchiveEntry();
-      }
-    }
-  }
-
   /** The checkpoint zip with {@code extra} bytes of tensor data added as a stored entry. */
   static byte[] withStoredTensor(Path dir, byte[] checkpoint, int extra) throws IOException {
     Path original = Files.write(dir.resolve("original.ckpt"), checkpoint);
@@ -157,11 +127,11 @@ class NemoScannerTest {
 
   @Test
   void aStoredCheckpointInTheTarIsReadAsASliceNotWhole(@TempDir Path dir) throws IOException {
-    Map<String, byte[]> members = untar(FIXTURES.resolve("benign-asr.nemo"));
+    Map<String, byte[]> members = TarFiles.untar(FIXTURES.resolve("benign-asr.nemo"));
     byte[] checkpoint = withStoredTensor(dir, members.get("./model_weights.ckpt"), 32 << 20);
     members.put("./model_weights.ckpt", checkpoint);
     Path nemo = dir.resolve("big.nemo");
-    tar(nemo, members);
+    TarFiles.tar(nemo, members);
     List<FileResult> files;
     CountingSource counted;
     try (Sources.FileSource src = Sources.file(nemo, nemo.toString())) {

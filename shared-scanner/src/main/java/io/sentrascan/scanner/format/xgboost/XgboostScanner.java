@@ -43,7 +43,7 @@ public final class XgboostScanner implements Scanner {
 
   @Override
   public String description() {
-    return "XGBoost models as JSON, UBJSON (bounded reader) or legacy binary (`binf`, header only): objective names outside XGBoost's built-ins or naming Python code, tree arrays checked against num_nodes, child indices and num_feature, non-finite split values; secrets in attributes.";
+    return "XGBoost models as JSON (streamed one tree at a time, any size), UBJSON (bounded reader, up to 24 MiB) or legacy binary (`binf`, header only): objective names outside XGBoost's built-ins or naming Python code, tree arrays checked against num_nodes, child indices and num_feature, non-finite split values; secrets in attributes.";
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.sentrascan.scanner.Severity;
 import io.sentrascan.scanner.Sources;
 import io.sentrascan.scanner.Verdict;
 import io.sentrascan.testing.CountingSource;
+import io.sentrascan.testing.FormatFixtures;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -217,6 +218,54 @@ class XgboostScannerTest {
     assertThat(child.location().context()).isEqualTo("trees[52000].node[1]");
     assertThat(child.description()).contains("node 1 has children 7/4 outside a tree of 7 nodes");
     assertThat(counted[0].read()).isLessThan(Files.size(model) + (1 << 20));
+  }
+
+  private static String smallModel(String booster, boolean numFeatureFirst, String splits) {
+    String param = "\"learner_model_param\": {\"num_feature\": \"4\"}";
+    String tree =
+        "{\"left_children\": [1, -1, -1], \"right_children\": [2, -1, -1],"
+            + " \"parent\": [2147483647, 0, 0], \"split_indices\": "
+            + splits
+            + ", \"split_conditions\": [0.5, 0.1, -0.1], \"default_left\": [0, 0, 0],"
+            + " \"loss_changes\": [1.0, 0.0, 0.0], \"sum_hessian\": [2.0, 1.0, 1.0],"
+            + " \"tree_param\": {\"num_nodes\": \"3\"}}";
+    String model = "{\"gbtree_model_param\": {\"num_trees\": \"1\"}, \"trees\": [" + tree + "]}";
+    String gb =
+        booster.equals("dart")
+            ? "{\"gbtree\": {\"model\": " + model + ", \"name\": \"gbtree\"}, \"name\": \"dart\"}"
+            : "{\"model\": " + model + ", \"name\": \"gbtree\"}";
+    return "{\"learner\": {"
+        + (numFeatureFirst ? param + ", " : "")
+        + "\"gradient_booster\": "
+        + gb
+        + (numFeatureFirst ? "" : ", " + param)
+        + ", \"objective\": {\"name\": \"reg:squarederror\"}}, \"version\": [2, 1, 0]}";
+  }
+
+  @Test
+  void theFeatureBoundHoldsWhicheverSideOfTheTreesNumFeatureIs() {
+    for (boolean first : new boolean[] {true, false}) {
+      FileResult bad =
+          FormatFixtures.scanText(smallModel("gbtree", first, "[9, 0, 0]"), "model.json");
+      assertThat(of(bad, "XGB-003"))
+          .as("num_feature first: %s", first)
+          .extracting(Finding::description)
+          .containsExactly("The model is inconsistent: node 0 splits on feature 9 of 4.");
+      FileResult good =
+          FormatFixtures.scanText(smallModel("gbtree", first, "[3, 0, 0]"), "model.json");
+      assertThat(good.findings()).isEmpty();
+      assertThat(good.errors()).isEmpty();
+    }
+  }
+
+  @Test
+  void dartModelsAreCheckedUnderTheirGbtree() {
+    FileResult dart = FormatFixtures.scanText(smallModel("dart", false, "[3, 0, 0]"), "m.json");
+    assertThat(dart.findings()).isEmpty();
+    assertThat(dart.properties().get("xgboost.booster")).containsExactly("dart");
+    assertThat(dart.properties().get("xgboost.trees")).containsExactly("1");
+    FileResult bad = FormatFixtures.scanText(smallModel("dart", false, "[-2, 0, 0]"), "m.json");
+    assertThat(of(bad, "XGB-003")).extracting(Finding::severity).containsExactly(Severity.HIGH);
   }
 
   @Test

@@ -14,7 +14,7 @@ jar=$repo/shared-scanner/target/sentrascan-cli.jar
 if [[ ${SUITE:-} == formats ]]; then
   /usr/bin/python3 "$here/make_format_inputs.py" "$data"
   /usr/bin/python3 "$here/make_edge_inputs.py" "$data"
-  inputs=(xgboost-model.json lightgbm-model.txt catboost-model.cbm pmml-forest.pmml
+  inputs=(xgboost-model.json xgboost-model-large.json lightgbm-model.txt catboost-model.cbm pmml-forest.pmml
     skops-model.skops paddle-200k-ops.pdmodel flax-100mb.msgpack executorch-model.pte
     engine-200mb.engine openvino-100k-layers.xml coreml-model.mlmodel mxnet-model-0000.params
     nemo-model.nemo torchserve-model.mar r-data-frame.rds model.llamafile oci-image.tar)

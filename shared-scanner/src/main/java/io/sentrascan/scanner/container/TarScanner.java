@@ -14,8 +14,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Tar archives (v7, ustar, GNU, pax): reads headers sequentially and scans every regular member as
- * a zero-copy slice of the archive. Sequential reading keeps memory flat whatever the member count;
- * the entry limit stops a header flood.
+ * a zero-copy slice of the archive, so a member's bytes are read only by its own scanner (a stored
+ * checkpoint's zip reads its central directory and pickles, not its tensors): the tar reader passes
+ * over member data without reading it. Sequential reading keeps memory flat whatever the member
+ * count; the entry limit stops a header flood.
  */
 public final class TarScanner implements Scanner {
   private static final int BLOCK = 512;
@@ -38,7 +40,7 @@ public final class TarScanner implements Scanner {
 
   @Override
   public String version() {
-    return "1.0.0";
+    return "1.1.0";
   }
 
   @Override
@@ -113,6 +115,10 @@ public final class TarScanner implements Scanner {
               "Member " + name + " is a " + kind(e) + ", not a regular file.");
         } else if (e.isFile() && !e.isDirectory()) {
           scanMember(source, tar, e, dataAt, ctx);
+          if (!e.isSparse()) {
+            // Scanned as a slice: the reader need not read the data to get past it.
+            counted.passOver(e.getSize());
+          }
         }
         // Sparse members were read to their end; the others' data is skipped by the reader.
         nextHeader = roundUp(e.isSparse() ? counted.count() : dataAt + e.getSize());

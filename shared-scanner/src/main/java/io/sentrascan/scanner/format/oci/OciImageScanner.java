@@ -7,20 +7,18 @@ import io.sentrascan.scanner.Source;
 import io.sentrascan.scanner.container.TarMembers;
 import io.sentrascan.scanner.container.TarScanner;
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Container images saved as a tar: OCI image layouts ({@code oci-layout}, {@code index.json},
  * {@code blobs/sha256/...}) and {@code docker save} archives ({@code manifest.json} with layer
- * tars). Content-addressed blobs are checked against the digest in their name; then the tar
- * container walks the image so every layer (tar or tar+gzip) and the model files inside it are
- * scanned.
+ * tars). The tar container walks the image so every layer (tar or tar+gzip) and the model files
+ * inside it are scanned; content-addressed blobs are checked against the digest in their name from
+ * the bytes that walk reads ({@link BlobHasher}), so each blob is read once.
  */
 public final class OciImageScanner implements Scanner {
   private static final int PROBE_MEMBERS = 4096;
@@ -36,7 +34,7 @@ public final class OciImageScanner implements Scanner {
 
   @Override
   public String version() {
-    return "1.0.0";
+    return "1.1.0";
   }
 
   @Override
@@ -68,56 +66,63 @@ public final class OciImageScanner implements Scanner {
 
   @Override
   public void scan(Source source, ScanContext ctx) throws IOException {
+    BlobHasher hashed = new BlobHasher(source);
+    Map<TarMembers.Member, BlobHasher.Blob> toCheck = new LinkedHashMap<>();
     try {
       int blobs = 0;
       for (TarMembers.Member m : TarMembers.list(source, PROBE_MEMBERS)) {
-        Matcher b = BLOB.matcher(m.name());
-        if (!b.matches()) {
+        if (!BLOB.matcher(m.name()).matches()) {
           continue;
         }
         blobs++;
-        ctx.checkDeadline();
         if (m.size() > MAX_HASHED_BLOB || m.dataAt() + m.size() > source.size()) {
           continue; // too large to hash here, or truncated: the tar walk reports the latter
         }
-        String actual = sha256(source, m.dataAt(), m.size());
-        if (!actual.equals(b.group(1))) {
-          ctx.report(
-              "OCI-001",
-              ctx.at(m.dataAt(), m.name()),
-              "Blob "
-                  + m.name()
-                  + " does not hash to the digest in its name (sha256 "
-                  + actual
-                  + "): the image was altered after it was built, and a runtime that verifies digests refuses it.",
-              "sha256:" + actual);
-        }
+        toCheck.put(m, hashed.track(m.dataAt(), m.size()));
       }
       ctx.addProperty("oci.blobs", Integer.toString(blobs));
-      new TarScanner().scan(source, ctx);
+      // The walk and the layers' scanners read the blobs through the hasher: one read for both.
+      new TarScanner().scan(hashed, ctx);
     } finally {
-      ctx.setFormat("oci-image");
+      try {
+        checkDigests(hashed, toCheck, ctx);
+      } finally {
+        ctx.setFormat("oci-image");
+      }
+    }
+  }
+
+  private static void checkDigests(
+      BlobHasher hashed, Map<TarMembers.Member, BlobHasher.Blob> blobs, ScanContext ctx) {
+    for (Map.Entry<TarMembers.Member, BlobHasher.Blob> e : blobs.entrySet()) {
+      TarMembers.Member m = e.getKey();
+      Matcher b = BLOB.matcher(m.name());
+      if (!b.matches()) {
+        continue;
+      }
+      String actual;
+      try {
+        ctx.checkDeadline();
+        actual = hashed.digest(e.getValue());
+      } catch (IOException | RuntimeException ex) {
+        ctx.error("blob " + m.name() + " could not be hashed: " + ex.getMessage());
+        continue;
+      }
+      if (!actual.equals(b.group(1))) {
+        ctx.report(
+            "OCI-001",
+            ctx.at(m.dataAt(), m.name()),
+            "Blob "
+                + m.name()
+                + " does not hash to the digest in its name (sha256 "
+                + actual
+                + "): the image was altered after it was built, and a runtime that verifies digests refuses it.",
+            "sha256:" + actual);
+      }
     }
   }
 
   private static String strip(String name) {
     return name.startsWith("./") ? name.substring(2) : name;
-  }
-
-  private static String sha256(Source source, long offset, long length) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-    byte[] buf = new byte[65536];
-    try (InputStream in = source.openStream(offset, length)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        digest.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

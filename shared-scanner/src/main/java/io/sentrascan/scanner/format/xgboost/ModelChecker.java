@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Checks an XGBoost model document (JSON or UBJSON, as a tree). */
+/**
+ * Checks an XGBoost UBJSON model document read as a tree; JSON models go through {@link
+ * JsonModelStream}.
+ */
 final class ModelChecker {
-  private static final int MAX_FINDINGS = 50;
+  static final int MAX_FINDINGS = 50;
 
   /** Objectives XGBoost 0.x to 2.x ships (including the old gpu: aliases). */
   private static final Set<String> OBJECTIVES =
@@ -44,7 +47,7 @@ final class ModelChecker {
           "gpu:reg:squarederror");
 
   /** A name that reads as Python: a dotted path, a call, a lambda, a repr of a function. */
-  private static final Pattern PYTHON =
+  static final Pattern PYTHON =
       Pattern.compile(
           "(?i)(lambda|__\\w+__|<function|<bound method|\\(|\\)|\\bimport\\b|\\bos\\.|subprocess|eval|exec)"
               + "|^[a-z_][\\w]*(\\.[a-z_][\\w]*)+$");

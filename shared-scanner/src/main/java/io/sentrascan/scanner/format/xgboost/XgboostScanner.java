@@ -1,10 +1,6 @@
 package io.sentrascan.scanner.format.xgboost;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanContext;
@@ -23,17 +19,16 @@ import java.nio.charset.StandardCharsets;
  */
 public final class XgboostScanner implements Scanner {
   /**
-   * JSON and UBJSON models up to this size are read whole into a tree and fully checked; the
-   * objective of a larger JSON model is still found by streaming, so padding cannot hide it. The
-   * tree costs about eight times the text: under a 256 MB heap a 33 MB model was checked and a 62
-   * MB one ran the JVM out of memory (docs/benchmarks.md), so the bound leaves room for that.
+   * UBJSON models up to this size are read whole into a tree and fully checked (the tree costs
+   * about eight times the bytes: under a 256 MB heap a 62 MB document ran the JVM out of memory,
+   * docs/benchmarks.md). JSON models have no such bound: {@link JsonModelStream} checks them one
+   * tree at a time with memory bounded by the largest tree.
    */
   static final long MAX_DOCUMENT_BYTES = 24L << 20;
 
   private static final byte[] LEGACY_MAGIC = {'b', 'i', 'n', 'f'};
   private static final int LEGACY_PARAM_BYTES = 136;
 
-  private final ObjectMapper mapper = new ObjectMapper(BoundedJson.factory());
   private final TextFindings text = TextFindings.defaults();
 
   @Override
@@ -43,12 +38,12 @@ public final class XgboostScanner implements Scanner {
 
   @Override
   public String version() {
-    return "1.0.0+" + text.version();
+    return "1.1.0+" + text.version();
   }
 
   @Override
   public String description() {
-    return "XGBoost models as JSON, UBJSON (bounded reader) or legacy binary (`binf`, header only): objective names outside XGBoost's built-ins or naming Python code, tree arrays checked against num_nodes, child indices and num_feature, non-finite split values; secrets in attributes.";
+    return "XGBoost models as JSON (streamed one tree at a time, any size), UBJSON (bounded reader, up to 24 MiB) or legacy binary (`binf`, header only): objective names outside XGBoost's built-ins or naming Python code, tree arrays checked against num_nodes, child indices and num_feature, non-finite split values; secrets in attributes.";
   }
 
   @Override
@@ -76,75 +71,25 @@ public final class XgboostScanner implements Scanner {
       scanLegacy(source, context);
       return;
     }
-    if (source.size() > MAX_DOCUMENT_BYTES) {
-      context.error(
-          "the model is larger than " + MAX_DOCUMENT_BYTES + " bytes; its trees were not checked");
-      if (Probe.of(source).byteAt(1) == '"' || Character.isWhitespace(Probe.of(source).byteAt(1))) {
-        context.setFormat("xgboost-json");
-        streamObjective(source, context);
-      }
+    int second = Probe.of(source).byteAt(1);
+    if (source.size() <= 1 || second == '"' || Character.isWhitespace(second)) {
+      context.setFormat("xgboost-json");
+      JsonModelStream.check(source, context, text);
       return;
     }
-    byte[] bytes = source.readFully(0, (int) source.size());
-    JsonNode root;
-    if (bytes.length > 1 && bytes[1] != '"' && !Character.isWhitespace(bytes[1])) {
-      context.setFormat("xgboost-ubj");
-      root = UbjReader.read(bytes);
-    } else {
-      context.setFormat("xgboost-json");
-      try (JsonParser parser = BoundedJson.factory().createParser(bytes)) {
-        root = mapper.readTree(parser);
-      } catch (JsonProcessingException e) {
-        throw new MalformedFileException(
-            "not valid JSON: " + BoundedJson.describe(e),
-            e.getLocation() == null ? -1 : e.getLocation().getByteOffset(),
-            e);
-      } catch (RuntimeException e) {
-        throw new MalformedFileException("the JSON parser failed: " + e, -1, e);
-      }
+    context.setFormat("xgboost-ubj");
+    if (source.size() > MAX_DOCUMENT_BYTES) {
+      context.error(
+          "the UBJSON model is larger than "
+              + MAX_DOCUMENT_BYTES
+              + " bytes; its trees were not checked");
+      return;
     }
+    JsonNode root = UbjReader.read(source.readFully(0, (int) source.size()));
     if (root == null || !root.isObject() || !root.path("learner").isObject()) {
       throw new MalformedFileException("the document has no learner object", 0);
     }
     new ModelChecker(context, text).check(root);
-  }
-
-  /** Finds learner.objective.name in a JSON model without building a tree. */
-  private static void streamObjective(Source source, ScanContext context) throws IOException {
-    try (JsonParser p = BoundedJson.factory().createParser(source.openStream())) {
-      java.util.ArrayDeque<String> path = new java.util.ArrayDeque<>();
-      @org.jspecify.annotations.Nullable String field = null;
-      JsonToken t;
-      while ((t = p.nextToken()) != null) {
-        switch (t) {
-          case FIELD_NAME -> field = p.currentName();
-          case START_OBJECT, START_ARRAY -> {
-            path.addLast(field == null ? "" : field);
-            field = null;
-          }
-          case END_OBJECT, END_ARRAY -> {
-            path.pollLast();
-            field = null;
-          }
-          default -> {
-            if (t == JsonToken.VALUE_STRING
-                && "name".equals(field)
-                && path.size() == 3
-                && String.join("/", path).equals("/learner/objective")) {
-              context.addProperty("xgboost.objective", p.getText());
-              ModelChecker.checkObjective(
-                  context, p.getText(), context.at(-1, "learner.objective.name"));
-              return;
-            }
-            field = null;
-          }
-        }
-      }
-    } catch (JsonProcessingException e) {
-      throw new MalformedFileException("not valid JSON: " + BoundedJson.describe(e), -1, e);
-    } catch (RuntimeException e) {
-      throw new MalformedFileException("the JSON parser failed: " + e, -1, e);
-    }
   }
 
   private void scanLegacy(Source source, ScanContext context) throws IOException {

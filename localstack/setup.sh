@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates SentraScan's pipeline on a running LocalStack: buckets, the scan table, the event bus,
-# the Slack webhook secret, the scan and notifier functions from the built jar, the S3 trigger
-# and the EventBridge rule. Safe to run again: what exists is kept, the functions' code and
+# the Slack webhook secret, the scan, notifier and query functions and the three large-model
+# functions from the built jar, the large-model state machine, the S3 trigger and the EventBridge
+# rule. Safe to run again: what exists is kept, the functions' code and
 # configuration are updated. See README.md in this folder.
 #
 #   SLACK_WEBHOOK_URL=https://hooks.slack.com/services/... ./localstack/setup.sh
@@ -118,19 +119,58 @@ deploy() {
   fi
 }
 
+function_arn() {
+  awsl lambda get-function --function-name "$1" --query Configuration.FunctionArn --output text
+}
+
 # LocalStack points the SDK inside its Lambda containers at itself (AWS_ENDPOINT_URL), so the
 # functions get only their own settings; S3 is addressed path-style as LocalStack expects.
+RECORDING_ENV="RESULTS_BUCKET=$RESULTS_BUCKET,SBOM_BUCKET=$SBOM_BUCKET,TABLE_NAME=$TABLE_NAME,EVENT_BUS_NAME=$EVENT_BUS_NAME,S3_FORCE_PATH_STYLE=true,RETENTION_DAYS=$RETENTION_DAYS,FAIL_ON=$FAIL_ON"
+LARGE_ENV="Variables={$RECORDING_ENV,HASH_SHARD_BYTES=$HASH_SHARD_BYTES,BATCH_FILE_BYTES=$BATCH_FILE_BYTES,CHUNK_PARALLELISM=$CHUNK_PARALLELISM}"
+deploy "$PLAN_FUNCTION" io.sentrascan.functions.largemodel.PlanHandler::handleRequest 1024 900 \
+  "$LARGE_ENV"
+deploy "$SCAN_CHUNK_FUNCTION" io.sentrascan.functions.largemodel.ScanChunkHandler::handleRequest 2048 900 \
+  "$LARGE_ENV"
+deploy "$AGGREGATE_FUNCTION" io.sentrascan.functions.largemodel.AggregateHandler::handleRequest 2048 900 \
+  "$LARGE_ENV"
+
+echo "== state machine $STATE_MACHINE_NAME from $STATE_MACHINE_DEFINITION"
+DEFINITION="$(mktemp)"
+trap 'rm -f "$DEFINITION"' EXIT
+# The CDK app substitutes the same three placeholders (definitionSubstitutions).
+sed -e "s|\${PlanFunctionArn}|$(function_arn "$PLAN_FUNCTION")|g" \
+    -e "s|\${ScanChunkFunctionArn}|$(function_arn "$SCAN_CHUNK_FUNCTION")|g" \
+    -e "s|\${AggregateFunctionArn}|$(function_arn "$AGGREGATE_FUNCTION")|g" \
+    "$STATE_MACHINE_DEFINITION" >"$DEFINITION"
+# shellcheck disable=SC2016 # the literal ${...} placeholders of the definition
+if grep -qF '${' "$DEFINITION"; then
+  echo "unsubstituted placeholder in $STATE_MACHINE_DEFINITION:" >&2
+  # shellcheck disable=SC2016
+  grep -oE '[$][{][A-Za-z]+[}]' "$DEFINITION" >&2
+  exit 1
+fi
+STATE_MACHINE_ARN="$(awsl stepfunctions list-state-machines \
+  --query "stateMachines[?name=='$STATE_MACHINE_NAME'].stateMachineArn | [0]" --output text)"
+if [[ -z "$STATE_MACHINE_ARN" || "$STATE_MACHINE_ARN" == "None" ]]; then
+  STATE_MACHINE_ARN="$(awsl stepfunctions create-state-machine --name "$STATE_MACHINE_NAME" \
+    --definition "file://$DEFINITION" --role-arn "$LAMBDA_ROLE" \
+    --query stateMachineArn --output text)"
+else
+  awsl stepfunctions update-state-machine --state-machine-arn "$STATE_MACHINE_ARN" \
+    --definition "file://$DEFINITION" >/dev/null
+fi
+
+# The scan function hands objects over MAX_OBJECT_BYTES, and model folders (their FOLDER_MARKER),
+# to the state machine.
 deploy "$SCAN_FUNCTION" io.sentrascan.functions.scan.ScanObjectHandler::handleRequest 1024 300 \
-  "Variables={RESULTS_BUCKET=$RESULTS_BUCKET,TABLE_NAME=$TABLE_NAME,EVENT_BUS_NAME=$EVENT_BUS_NAME,S3_FORCE_PATH_STYLE=true,RETENTION_DAYS=$RETENTION_DAYS,FAIL_ON=$FAIL_ON}"
+  "Variables={$RECORDING_ENV,MAX_OBJECT_BYTES=$MAX_OBJECT_BYTES,FOLDER_MARKER=$FOLDER_MARKER,LARGE_MODEL_STATE_MACHINE_ARN=$STATE_MACHINE_ARN}"
 deploy "$NOTIFY_FUNCTION" io.sentrascan.functions.notify.SlackNotifierHandler::handleRequest 512 60 \
   "Variables={SLACK_WEBHOOK_SECRET_ID=$SECRET_ARN}"
 # No API Gateway here: invoke it with an API Gateway proxy event (events/.../samples/apigw-*.json).
 deploy "$QUERY_FUNCTION" io.sentrascan.functions.api.QueryApiHandler::handleRequest 1024 29 \
   "Variables={TABLE_NAME=$TABLE_NAME,RESULTS_BUCKET=$RESULTS_BUCKET,PAGE_TOKEN_SECRET_ARN=$PAGE_TOKEN_SECRET_ARN,S3_FORCE_PATH_STYLE=true}"
-SCAN_ARN="$(awsl lambda get-function --function-name "$SCAN_FUNCTION" \
-  --query Configuration.FunctionArn --output text)"
-NOTIFY_ARN="$(awsl lambda get-function --function-name "$NOTIFY_FUNCTION" \
-  --query Configuration.FunctionArn --output text)"
+SCAN_ARN="$(function_arn "$SCAN_FUNCTION")"
+NOTIFY_ARN="$(function_arn "$NOTIFY_FUNCTION")"
 
 echo "== S3 -> $SCAN_FUNCTION on every object created in $MODELS_BUCKET"
 awsl lambda add-permission --function-name "$SCAN_FUNCTION" --statement-id s3-invoke \
@@ -164,5 +204,6 @@ cat <<DONE
   scan records in    $TABLE_NAME (indexes byObject, byDigest, byVerdict)
   events on          $BUS_ARN
   Slack secret       $SECRET_ARN
+  large-model flow   $STATE_MACHINE_ARN
   then run           ./localstack/smoke.sh
 DONE

@@ -29,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.crac.Core;
+import org.crac.Resource;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -48,8 +50,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>Fails closed: a failed step, a missing plan or a missing partial result gives verdict ERROR
  * with the reason (the findings that were found are still reported), never a PASS. Idempotent: a
  * scan that already has a record is only finished (tags, event), never overwritten.
+ *
+ * <p>SnapStart: the no-arg constructor registers a CRaC resource that primes the whole workflow in
+ * memory before the snapshot ({@link LargeModelPriming}); no AWS call, nothing random.
  */
-public final class AggregateHandler implements RequestStreamHandler {
+public final class AggregateHandler implements RequestStreamHandler, Resource {
   /** A failure's cause is cut to this many characters in the record's reason. */
   static final int MAX_CAUSE_CHARS = 1000;
 
@@ -65,6 +70,7 @@ public final class AggregateHandler implements RequestStreamHandler {
   /** The Lambda entry point: configuration from the environment, default SDK clients. */
   public AggregateHandler() {
     this(LargeModelConfig.fromEnvironment(System.getenv()));
+    Core.getGlobalContext().register(this);
   }
 
   private AggregateHandler(LargeModelConfig config) {
@@ -332,5 +338,23 @@ public final class AggregateHandler implements RequestStreamHandler {
 
   private static long millisSince(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /**
+   * Runs the whole workflow once in memory ({@link LargeModelPriming}): class loading, rule
+   * catalogs, JSON mappers and JIT warm-up land in the snapshot. No AWS call is made.
+   */
+  LargeModelPriming.Primed prime() {
+    return LargeModelPriming.prime(engine, policy);
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    prime();
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // Nothing to refresh: SDK clients resolve credentials on first use, after the restore.
   }
 }

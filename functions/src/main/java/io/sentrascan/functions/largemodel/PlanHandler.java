@@ -9,12 +9,15 @@ import io.sentrascan.events.PlanChunk;
 import io.sentrascan.events.PlanChunk.ByteRange;
 import io.sentrascan.functions.logging.JsonLog;
 import io.sentrascan.functions.scan.AwsClients;
+import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,15 +29,20 @@ import software.amazon.awssdk.services.s3.S3Client;
  * can never be planned (the object is gone or was overwritten, the folder is empty) fails the task
  * with the reason, which the state machine hands to the aggregate step to record as ERROR; S3
  * throttling and 5xx throw {@link TransientScanError} for the retry.
+ *
+ * <p>SnapStart: the no-arg constructor registers a CRaC resource that primes the whole workflow in
+ * memory before the snapshot ({@link LargeModelPriming}); no AWS call, nothing random.
  */
-public final class PlanHandler implements RequestStreamHandler {
+public final class PlanHandler implements RequestStreamHandler, Resource {
   private final S3Client s3;
   private final ScanEngine engine;
   private final LargeModelConfig config;
+  private final Policy policy;
 
   /** The Lambda entry point: configuration from the environment, default SDK clients. */
   public PlanHandler() {
     this(LargeModelConfig.fromEnvironment(System.getenv()));
+    Core.getGlobalContext().register(this);
   }
 
   private PlanHandler(LargeModelConfig config) {
@@ -46,6 +54,7 @@ public final class PlanHandler implements RequestStreamHandler {
     this.s3 = s3;
     this.engine = engine;
     this.config = config;
+    this.policy = config.policy();
   }
 
   @Override
@@ -114,5 +123,23 @@ public final class PlanHandler implements RequestStreamHandler {
         chunks.size(),
         objects.size(),
         total);
+  }
+
+  /**
+   * Runs the whole workflow once in memory ({@link LargeModelPriming}): class loading, rule
+   * catalogs, JSON mappers and JIT warm-up land in the snapshot. No AWS call is made.
+   */
+  LargeModelPriming.Primed prime() {
+    return LargeModelPriming.prime(engine, policy);
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    prime();
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // Nothing to refresh: SDK clients resolve credentials on first use, after the restore.
   }
 }

@@ -10,6 +10,7 @@ import io.sentrascan.events.PlanChunk;
 import io.sentrascan.functions.logging.JsonLog;
 import io.sentrascan.functions.scan.AwsClients;
 import io.sentrascan.scanner.FileResult;
+import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,15 +35,20 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Writing the same chunk again (a retried batch) overwrites the same key with the same result, so
  * retries are safe. A transient read failure throws {@link TransientScanError} for the state
  * machine's retry; what cannot be read at all is recorded in the partial as an error.
+ *
+ * <p>SnapStart: the no-arg constructor registers a CRaC resource that primes the whole workflow in
+ * memory before the snapshot ({@link LargeModelPriming}); no AWS call, nothing random.
  */
-public final class ScanChunkHandler implements RequestStreamHandler {
+public final class ScanChunkHandler implements RequestStreamHandler, Resource {
   private final S3Client s3;
   private final ChunkScanner scanner;
+  private final ScanEngine engine;
   private final int parallelism;
 
   /** The Lambda entry point: configuration from the environment, default SDK clients. */
   public ScanChunkHandler() {
     this(LargeModelConfig.fromEnvironment(System.getenv()));
+    Core.getGlobalContext().register(this);
   }
 
   private ScanChunkHandler(LargeModelConfig config) {
@@ -59,6 +67,7 @@ public final class ScanChunkHandler implements RequestStreamHandler {
   public ScanChunkHandler(S3Client s3, ScanEngine engine, int parallelism) {
     this.s3 = s3;
     this.scanner = new ChunkScanner(s3, engine);
+    this.engine = engine;
     this.parallelism = parallelism;
   }
 
@@ -169,5 +178,23 @@ public final class ScanChunkHandler implements RequestStreamHandler {
         "millis",
         partial.durationMillis());
     return partial;
+  }
+
+  /**
+   * Runs the whole workflow once in memory ({@link LargeModelPriming}): class loading, rule
+   * catalogs, JSON mappers and JIT warm-up land in the snapshot. No AWS call is made.
+   */
+  LargeModelPriming.Primed prime() {
+    return LargeModelPriming.prime(engine, Policy.defaults());
+  }
+
+  @Override
+  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+    prime();
+  }
+
+  @Override
+  public void afterRestore(org.crac.Context<? extends Resource> context) {
+    // Nothing to refresh: SDK clients resolve credentials on first use, after the restore.
   }
 }

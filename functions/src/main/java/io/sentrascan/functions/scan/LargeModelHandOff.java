@@ -38,17 +38,8 @@ final class LargeModelHandOff {
             object.sequencer());
     String input = EventJson.write(LargeScanRequest.forObject(scanId, pinned, size));
     boolean duplicate = false;
-    String execution;
-    try {
-      execution =
-          sfn.startExecution(
-                  StartExecutionRequest.builder()
-                      .stateMachineArn(stateMachineArn)
-                      .name(scanId)
-                      .input(input)
-                      .build())
-              .executionArn();
-    } catch (ExecutionAlreadyExistsException e) {
+    String execution = execute(scanId, input);
+    if (execution == null) {
       duplicate = true;
       execution = scanId;
     }
@@ -76,5 +67,57 @@ final class LargeModelHandOff {
         "PENDING",
         "scanned by the large-model workflow (execution " + execution + ")",
         duplicate);
+  }
+
+  /**
+   * Starts the workflow on a model folder, {@code prefix}, whose marker object {@code marker} was
+   * just uploaded. The scan id (and execution name) is the marker revision's: a redelivered marker
+   * event asks for the same name, while a new upload of the marker (a new revision) scans the
+   * folder again.
+   */
+  ScanRecorder.Outcome startFolder(String scanId, ObjectRef marker, String prefix, JsonLog log) {
+    String input = EventJson.write(LargeScanRequest.forPrefix(scanId, marker.bucket(), prefix));
+    String started = execute(scanId, input);
+    boolean duplicate = started == null;
+    String execution = started == null ? scanId : started;
+    log.info(
+        duplicate
+            ? "large-model workflow already started for this folder marker revision"
+            : "model folder marker uploaded; folder handed to the large-model workflow",
+        "scanId",
+        scanId,
+        "bucket",
+        marker.bucket(),
+        "prefix",
+        prefix,
+        "marker",
+        marker.key(),
+        "versionId",
+        marker.versionId(),
+        "execution",
+        execution);
+    return new ScanRecorder.Outcome(
+        scanId,
+        marker.bucket(),
+        prefix,
+        null,
+        "PENDING",
+        "model folder scanned by the large-model workflow (execution " + execution + ")",
+        duplicate);
+  }
+
+  /** The execution ARN, or null when an execution of this name exists already. */
+  private @Nullable String execute(String name, String input) {
+    try {
+      return sfn.startExecution(
+              StartExecutionRequest.builder()
+                  .stateMachineArn(stateMachineArn)
+                  .name(name)
+                  .input(input)
+                  .build())
+          .executionArn();
+    } catch (ExecutionAlreadyExistsException e) {
+      return null;
+    }
   }
 }

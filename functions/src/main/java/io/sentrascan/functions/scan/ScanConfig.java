@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *     ({@code S3_FORCE_PATH_STYLE})
  * @param maxObjectBytes larger objects are not scanned here but handed to the large-model workflow,
  *     or without one recorded as ERROR with the reason ({@code MAX_OBJECT_BYTES}; default {@link
- *     #DEFAULT_MAX_OBJECT_BYTES}): they belong to the large-model workflow, which is not built yet
+ *     #DEFAULT_MAX_OBJECT_BYTES})
  * @param sbomBucket bucket for the CycloneDX ML-BOM of every scan ({@code SBOM_BUCKET}; when unset,
  *     the results bucket, so that a deployment that predates it keeps working)
  * @param largeModelStateMachineArn the large-model workflow ({@code
@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * @param failOn findings at or above this severity make the verdict FAIL ({@code FAIL_ON}: {@code
  *     critical}, {@code high}, {@code medium}, {@code low} or {@code info}, as the CLI's {@code
  *     --fail-on}; default {@code high}, the scanner's {@link Policy#defaults()})
+ * @param folderMarker the file name that marks a complete model folder ({@code FOLDER_MARKER};
+ *     default {@link #DEFAULT_FOLDER_MARKER}): an uploader writes it last, and its upload hands the
+ *     folder (every object under the marker's parent prefix) to the large-model workflow instead of
+ *     scanning the marker; see {@link ScanObjectWorkflow}
  */
 public record ScanConfig(
     String resultsBucket,
@@ -44,10 +48,14 @@ public record ScanConfig(
     String sbomBucket,
     @Nullable String largeModelStateMachineArn,
     int retentionDays,
-    Severity failOn) {
+    Severity failOn,
+    String folderMarker) {
 
   public static final int DEFAULT_REPORT_INLINE_MAX_BYTES = 300 * 1024;
   public static final long DEFAULT_MAX_OBJECT_BYTES = 5L << 30;
+
+  /** The file name that, uploaded last into a model folder, hands the folder to the workflow. */
+  public static final String DEFAULT_FOLDER_MARKER = ".sentrascan-folder";
 
   /** A configuration without the large-model workflow that keeps every record forever. */
   @SuppressWarnings("TooManyParameters") // the record's own components
@@ -69,7 +77,8 @@ public record ScanConfig(
         sbomBucket,
         null,
         0,
-        Policy.defaults().failOn());
+        Policy.defaults().failOn(),
+        DEFAULT_FOLDER_MARKER);
   }
 
   /** This configuration handing large objects to the given state machine. */
@@ -84,7 +93,8 @@ public record ScanConfig(
         sbomBucket,
         value,
         retentionDays,
-        failOn);
+        failOn,
+        folderMarker);
   }
 
   /** This configuration with another retention of superseded records, in days (0: forever). */
@@ -99,7 +109,8 @@ public record ScanConfig(
         sbomBucket,
         largeModelStateMachineArn,
         value,
-        failOn);
+        failOn,
+        folderMarker);
   }
 
   /** This configuration with another object size limit. */
@@ -114,7 +125,8 @@ public record ScanConfig(
         sbomBucket,
         largeModelStateMachineArn,
         retentionDays,
-        failOn);
+        failOn,
+        folderMarker);
   }
 
   /** This configuration with another inline report limit. */
@@ -129,7 +141,8 @@ public record ScanConfig(
         sbomBucket,
         largeModelStateMachineArn,
         retentionDays,
-        failOn);
+        failOn,
+        folderMarker);
   }
 
   public ScanConfig {
@@ -138,6 +151,11 @@ public record ScanConfig(
     Objects.requireNonNull(eventBusName, "eventBusName");
     Objects.requireNonNull(sbomBucket, "sbomBucket");
     Objects.requireNonNull(failOn, "failOn");
+    Objects.requireNonNull(folderMarker, "folderMarker");
+    if (folderMarker.isEmpty() || folderMarker.contains("/")) {
+      throw new IllegalStateException(
+          "FOLDER_MARKER must be a file name (no '/'), not '" + folderMarker + "'");
+    }
     if (retentionDays < 0) {
       throw new IllegalStateException("RETENTION_DAYS must be 0 (keep forever) or more");
     }
@@ -155,6 +173,23 @@ public record ScanConfig(
         sbomBucket,
         largeModelStateMachineArn,
         retentionDays,
+        value,
+        folderMarker);
+  }
+
+  /** This configuration with another folder marker file name. */
+  public ScanConfig withFolderMarker(String value) {
+    return new ScanConfig(
+        resultsBucket,
+        tableName,
+        eventBusName,
+        reportInlineMaxBytes,
+        s3PathStyle,
+        maxObjectBytes,
+        sbomBucket,
+        largeModelStateMachineArn,
+        retentionDays,
+        failOn,
         value);
   }
 
@@ -175,7 +210,8 @@ public record ScanConfig(
         value,
         largeModelStateMachineArn,
         retentionDays,
-        failOn);
+        failOn,
+        folderMarker);
   }
 
   /**
@@ -200,6 +236,7 @@ public record ScanConfig(
     String sbom = env.get("SBOM_BUCKET");
     String largeModels = env.get("LARGE_MODEL_STATE_MACHINE_ARN");
     String retention = env.get("RETENTION_DAYS");
+    String marker = env.get("FOLDER_MARKER");
     Severity failOn = parseFailOn(env.get("FAIL_ON"));
     return new ScanConfig(
         env.get("RESULTS_BUCKET"),
@@ -215,7 +252,8 @@ public record ScanConfig(
         sbom == null || sbom.isBlank() ? env.get("RESULTS_BUCKET") : sbom,
         largeModels == null || largeModels.isBlank() ? null : largeModels.trim(),
         retention == null || retention.isBlank() ? 0 : Integer.parseInt(retention.trim()),
-        failOn);
+        failOn,
+        marker == null || marker.isBlank() ? DEFAULT_FOLDER_MARKER : marker.trim());
   }
 
   /**

@@ -10,19 +10,15 @@ import io.sentrascan.scanner.Policy;
 import io.sentrascan.scanner.ScanEngine;
 import io.sentrascan.scanner.ScanResult;
 import io.sentrascan.scanner.Sources;
-import io.sentrascan.scanner.sbom.BomFormat;
 import io.sentrascan.scanner.sbom.MlBomBuilder;
-import io.sentrascan.scanner.sbom.MlBomWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
 import org.jspecify.annotations.Nullable;
@@ -47,7 +43,6 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * model.
  */
 public final class ScanObjectHandler implements RequestStreamHandler, Resource {
-  static final String PRIMING_MODEL = "/io/sentrascan/functions/scan/priming-model.pt";
 
   private final ScanObjectWorkflow workflow;
   private final ScanEngine engine;
@@ -180,46 +175,13 @@ public final class ScanObjectHandler implements RequestStreamHandler, Resource {
    * is discarded.
    */
   ScanResult prime() {
-    byte[] model;
-    try (InputStream in = ScanObjectHandler.class.getResourceAsStream(PRIMING_MODEL)) {
-      if (in == null) {
-        throw new IllegalStateException("priming model missing from the jar: " + PRIMING_MODEL);
-      }
-      model = in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] model = PrimingWork.model();
     ScanResult result =
         engine.scanSources(List.of(Sources.bytes(model, "priming-model.pt")), Policy.defaults());
-    // Exercise the event and report mappers as well.
+    // Exercise the event mapper, and the report, ML-BOM, record and event mappings: all local work
+    // the first invocation would otherwise pay for. Nothing is sent anywhere.
     ScanRequests.parse(EventJson.sample("s3-notification-object-created.json"));
-    new io.sentrascan.scanner.report.JsonReportWriter().render(result);
-    // ... the ML-BOM (CycloneDX model and JSON writer), and the record and event mappings: all
-    // local work the first invocation would otherwise pay for. Nothing is sent anywhere.
-    MlBomWriter.render(
-        new MlBomBuilder().withName("priming-model.pt").build(result), BomFormat.JSON);
-    ScanRecord record =
-        new ScanRecord(
-            "00000000-0000-3000-8000-000000000000",
-            "priming-bucket",
-            "priming-model.pt",
-            null,
-            "etag:priming",
-            null,
-            (long) model.length,
-            result.verdict().name(),
-            null,
-            Map.of(),
-            List.of(),
-            result.toolVersion(),
-            java.time.Instant.EPOCH,
-            0,
-            null,
-            null,
-            null,
-            false);
-    ScanRecordStore.fromItem(ScanRecordStore.toItem(record));
-    EventJson.write(record.toEvent());
+    PrimingWork.mapResult(result, "priming-model.pt", model.length);
     return result;
   }
 

@@ -21,6 +21,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * durable and visible in an order that survives a crash at any step. A redelivered event finds the
  * record and only finishes what is missing. An object over {@code MAX_OBJECT_BYTES} goes to the
  * large-model workflow when one is configured, else gets an ERROR record saying why.
+ *
+ * <p>A model folder marker ({@code FOLDER_MARKER}, an object whose file name is the marker, which
+ * an uploader writes after every file of the folder) is not scanned: its parent prefix is handed to
+ * the workflow as a folder scan, under the marker revision's scan id. Without a workflow the marker
+ * gets an ERROR record saying the folder was not scanned as a whole. The folder's other files are
+ * scanned one by one by their own events, as any upload.
  */
 final class ScanObjectWorkflow {
   private final S3Client s3;
@@ -73,7 +79,48 @@ final class ScanObjectWorkflow {
       return recorder.store(
           object, recorder.errorRecord(scanId, object, unscannable, 0), List.of(object), log);
     }
+    if (isFolderMarker(object.key())) {
+      return handOffFolder(scanId, object, log);
+    }
     return scanObject(scanId, object, log);
+  }
+
+  private boolean isFolderMarker(String key) {
+    String marker = config.folderMarker();
+    return key.equals(marker) || key.endsWith("/" + marker);
+  }
+
+  private ScanRecorder.Outcome handOffFolder(String scanId, ObjectRef marker, JsonLog log) {
+    long t0 = System.nanoTime();
+    String prefix =
+        marker.key().substring(0, marker.key().length() - config.folderMarker().length());
+    if (prefix.isEmpty()) {
+      // An empty prefix would be the whole bucket: never a model folder.
+      return error(
+          scanId,
+          marker,
+          "model folder marker "
+              + config.folderMarker()
+              + " (FOLDER_MARKER) at the bucket root: a model folder must be a key prefix such as"
+              + " models/bert/; the bucket was not scanned as a folder",
+          t0,
+          log);
+    }
+    if (largeModels == null) {
+      return error(
+          scanId,
+          marker,
+          "model folder marker uploaded, but folder s3://"
+              + marker.bucket()
+              + "/"
+              + prefix
+              + " was not scanned as a whole: folder scans need the large-model workflow"
+              + " (LARGE_MODEL_STATE_MACHINE_ARN is not set); its files are scanned one by one by"
+              + " their own upload events",
+          t0,
+          log);
+    }
+    return largeModels.startFolder(scanId, marker, prefix, log);
   }
 
   /** An earlier scan of the same content; a failed lookup only means this one is scanned. */

@@ -121,7 +121,7 @@ final class UbjTokens implements ModelTokens {
     int target = depth - 1;
     while (depth > target) {
       int d = depth - 1;
-      int fixed = fixedSize(types[d]);
+      int fixed = payloadSize(types[d]);
       if (!objects[d] && remaining[d] > 0 && fixed > 0) {
         // A typed array of fixed-size values (the bulk of a model): skipped, not decoded.
         skip(remaining[d] * fixed);
@@ -270,6 +270,11 @@ final class UbjTokens implements ModelTokens {
       case 'L', 'D' -> 8;
       default -> 0;
     };
+  }
+
+  /** Bytes each element of a typed container takes after its marker (none for Z, T, F). */
+  private static int payloadSize(byte type) {
+    return type == 'Z' || type == 'T' || type == 'F' ? 0 : fixedSize(type);
   }
 
   /** Skips {@code elementsBytes} bytes of a typed array's payload. */

@@ -110,6 +110,12 @@ def xgboost_large():
     return json.dumps(gc.xgb_model(trees=trees, num_trees=len(trees))).encode()
 
 
+def xgboost_large_ubj():
+    # the same model as UBJSON (typed [$l#L / [$d#L arrays): streamed since the ubj branch
+    trees = [gc.xgb_tree(i) for i in range(SIZE // 740)]
+    return gc.ubj(gc.xgb_model(trees=trees, num_trees=len(trees)))
+
+
 def lightgbm():
     return gc.lgb_model(trees=[gc.lgb_tree(i) for i in range(SIZE // 450)]).encode()
 
@@ -209,6 +215,7 @@ def oci():
 INPUTS = [
     ("xgboost-model.json", xgboost),
     ("xgboost-model-large.json", xgboost_large),
+    ("xgboost-model-large.ubj", xgboost_large_ubj),
     ("lightgbm-model.txt", lightgbm),
     ("catboost-model.cbm", catboost),
     ("pmml-forest.pmml", pmml),

@@ -1,9 +1,7 @@
 package io.sentrascan.scanner.format.xgboost;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import io.sentrascan.scanner.Location;
 import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.ScanContext;
@@ -18,9 +16,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Checks an XGBoost JSON model with Jackson's streaming parser, one tree at a time, so memory is
- * bounded by the largest single tree (and {@link #MAX_TREE_NODES}), never by the document: the same
- * checks as {@link ModelChecker} makes on a tree, for a model of any size.
+ * Checks an XGBoost model, JSON (Jackson's streaming parser) or UBJSON ({@link UbjTokens}), as a
+ * stream of {@link ModelTokens}, one tree at a time, so memory is bounded by the largest single
+ * tree (and {@link #MAX_TREE_NODES}), never by the document: the same checks as {@link
+ * ModelChecker} makes on a tree, for a model of any size.
  *
  * <p>XGBoost writes keys in sorted order, so {@code learner_model_param.num_feature} comes after
  * the trees and {@code tree_param.num_nodes} after a tree's arrays. A tree's arrays are therefore
@@ -73,8 +72,16 @@ final class JsonModelStream {
   private long badCondition;
   private String badConditionText = "";
 
+  /** UBJSON rather than JSON. */
+  private final boolean ubj;
+
   private JsonModelStream(
-      ScanContext context, TextFindings text, long knownNumFeature, boolean structureOnly) {
+      ScanContext context,
+      TextFindings text,
+      long knownNumFeature,
+      boolean structureOnly,
+      boolean ubj) {
+    this.ubj = ubj;
     this.context = context;
     this.text = text;
     this.knownNumFeature = knownNumFeature;
@@ -84,12 +91,22 @@ final class JsonModelStream {
 
   /** Streams and checks the JSON model in {@code source}; findings go to {@code context}. */
   static void check(Source source, ScanContext context, TextFindings text) throws IOException {
-    JsonModelStream first = new JsonModelStream(context, text, -1, false);
+    check(source, context, text, false);
+  }
+
+  /** Streams and checks the UBJSON model in {@code source}; findings go to {@code context}. */
+  static void checkUbj(Source source, ScanContext context, TextFindings text) throws IOException {
+    check(source, context, text, true);
+  }
+
+  private static void check(Source source, ScanContext context, TextFindings text, boolean ubj)
+      throws IOException {
+    JsonModelStream first = new JsonModelStream(context, text, -1, false, ubj);
     first.walk(source);
     JsonModelStream result = first;
     if (first.numFeature > 0 && first.largestUncheckedFeature >= first.numFeature) {
       // A split feature beyond num_feature, which the first pass read before it knew the bound.
-      JsonModelStream second = new JsonModelStream(context, text, first.numFeature, true);
+      JsonModelStream second = new JsonModelStream(context, text, first.numFeature, true, ubj);
       second.walk(source);
       result = second;
     }
@@ -98,7 +115,10 @@ final class JsonModelStream {
 
   private void walk(Source source) throws IOException {
     try (InputStream in = source.openStream();
-        JsonParser p = BoundedJson.factory().createParser(in)) {
+        ModelTokens p =
+            ubj
+                ? new UbjTokens(in, source.size())
+                : ModelTokens.json(BoundedJson.factory().createParser(in))) {
       if (p.nextToken() == JsonToken.START_OBJECT) {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String key = p.currentName();
@@ -122,7 +142,8 @@ final class JsonModelStream {
           e.getLocation() == null ? -1 : e.getLocation().getByteOffset(),
           e);
     } catch (RuntimeException e) {
-      throw new MalformedFileException("the JSON parser failed: " + e, -1, e);
+      throw new MalformedFileException(
+          "the " + (ubj ? "UBJSON reader" : "JSON parser") + " failed: " + e, -1, e);
     }
     if (!learner) {
       throw new MalformedFileException("the document has no learner object", 0);
@@ -164,7 +185,7 @@ final class JsonModelStream {
     }
   }
 
-  private void learner(JsonParser p) throws IOException {
+  private void learner(ModelTokens p) throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       JsonToken value = p.nextToken();
@@ -282,7 +303,7 @@ final class JsonModelStream {
     }
   }
 
-  private void model(JsonParser p, int slot) throws IOException {
+  private void model(ModelTokens p, int slot) throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       JsonToken value = p.nextToken();
@@ -310,7 +331,7 @@ final class JsonModelStream {
     }
   }
 
-  private void tree(JsonParser p, JsonToken start, int index) throws IOException {
+  private void tree(ModelTokens p, JsonToken start, int index) throws IOException {
     numNodes = -1;
     Arrays.fill(counts, -1);
     left.clear();
@@ -351,7 +372,7 @@ final class JsonModelStream {
   }
 
   /** Reads one of a tree's arrays, keeping what the checks need; returns its length. */
-  private long array(JsonParser p, int which) throws IOException {
+  private long array(ModelTokens p, int which) throws IOException {
     IntBuffer keep =
         switch (ARRAYS[which]) {
           case "left_children" -> left;
@@ -475,19 +496,15 @@ final class JsonModelStream {
   }
 
   /** A value as JsonNode.asLong() reads it: numbers, numeric strings, booleans; otherwise 0. */
-  private static long asLong(JsonParser p, JsonToken t) throws IOException {
+  private static long asLong(ModelTokens p, JsonToken t) throws IOException {
     if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
       return 0;
     }
-    try {
-      return p.getValueAsLong(0);
-    } catch (InputCoercionException e) {
-      return p.getBigIntegerValue().signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
+    return p.getValueAsLong();
   }
 
   /** A scalar as JsonNode.asText("") reads it; "" for null and containers (skipped). */
-  private static String scalarText(JsonParser p) throws IOException {
+  private static String scalarText(ModelTokens p) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
       p.skipChildren();
@@ -497,7 +514,7 @@ final class JsonModelStream {
   }
 
   /** XGBoost writes parameters as strings ("4"); -1 when absent or not a number. */
-  private static long parameter(JsonParser p) throws IOException {
+  private static long parameter(ModelTokens p) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
       return asLong(p, t);
@@ -514,7 +531,7 @@ final class JsonModelStream {
   }
 
   /** A short JSON rendering of the current value (a version array, a bad condition). */
-  private static String render(JsonParser p) throws IOException {
+  private static String render(ModelTokens p) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.START_ARRAY) {
       StringBuilder b = new StringBuilder("[");

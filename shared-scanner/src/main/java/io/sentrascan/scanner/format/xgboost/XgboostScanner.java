@@ -1,6 +1,5 @@
 package io.sentrascan.scanner.format.xgboost;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sentrascan.scanner.MalformedFileException;
 import io.sentrascan.scanner.Probe;
 import io.sentrascan.scanner.ScanContext;
@@ -18,14 +17,6 @@ import java.nio.charset.StandardCharsets;
  * UBJSON, and the legacy binary format behind its {@code binf} magic (header only).
  */
 public final class XgboostScanner implements Scanner {
-  /**
-   * UBJSON models up to this size are read whole into a tree and fully checked (the tree costs
-   * about eight times the bytes: under a 256 MB heap a 62 MB document ran the JVM out of memory,
-   * docs/benchmarks.md). JSON models have no such bound: {@link JsonModelStream} checks them one
-   * tree at a time with memory bounded by the largest tree.
-   */
-  static final long MAX_DOCUMENT_BYTES = 24L << 20;
-
   private static final byte[] LEGACY_MAGIC = {'b', 'i', 'n', 'f'};
   private static final int LEGACY_PARAM_BYTES = 136;
 
@@ -38,12 +29,12 @@ public final class XgboostScanner implements Scanner {
 
   @Override
   public String version() {
-    return "1.1.0+" + text.version();
+    return "1.2.0+" + text.version();
   }
 
   @Override
   public String description() {
-    return "XGBoost models as JSON (streamed one tree at a time, any size), UBJSON (bounded reader, up to 24 MiB) or legacy binary (`binf`, header only): objective names outside XGBoost's built-ins or naming Python code, tree arrays checked against num_nodes, child indices and num_feature, non-finite split values; secrets in attributes.";
+    return "XGBoost models as JSON (streamed one tree at a time, any size), UBJSON (streamed the same way, any size) or legacy binary (`binf`, header only): objective names outside XGBoost's built-ins or naming Python code, tree arrays checked against num_nodes, child indices and num_feature, non-finite split values; secrets in attributes.";
   }
 
   @Override
@@ -78,18 +69,7 @@ public final class XgboostScanner implements Scanner {
       return;
     }
     context.setFormat("xgboost-ubj");
-    if (source.size() > MAX_DOCUMENT_BYTES) {
-      context.error(
-          "the UBJSON model is larger than "
-              + MAX_DOCUMENT_BYTES
-              + " bytes; its trees were not checked");
-      return;
-    }
-    JsonNode root = UbjReader.read(source.readFully(0, (int) source.size()));
-    if (root == null || !root.isObject() || !root.path("learner").isObject()) {
-      throw new MalformedFileException("the document has no learner object", 0);
-    }
-    new ModelChecker(context, text).check(root);
+    JsonModelStream.checkUbj(source, context, text);
   }
 
   private void scanLegacy(Source source, ScanContext context) throws IOException {

@@ -30,7 +30,7 @@ public final class TarMembers {
     long at = 0;
     while (out.size() < maxMembers && at + BLOCK <= source.size()) {
       byte[] h = source.readFully(at, BLOCK);
-      if (!checksumMatches(h)) {
+      if (!TarScanner.checksumMatches(h)) {
         break;
       }
       long size = octal(h, 124, 12);
@@ -82,29 +82,5 @@ public final class TarMembers {
       v = v * 8 + (h[i] - '0');
     }
     return i < end && h[i] != 0 && h[i] != ' ' ? -1 : v;
-  }
-
-  private static boolean checksumMatches(byte[] header) {
-    long stored = 0;
-    int i = 148;
-    while (i < 156 && header[i] == ' ') {
-      i++;
-    }
-    int digits = 0;
-    for (; i < 156 && header[i] >= '0' && header[i] <= '7'; i++) {
-      stored = stored * 8 + (header[i] - '0');
-      digits++;
-    }
-    if (digits == 0 || (i < 156 && header[i] != 0 && header[i] != ' ')) {
-      return false;
-    }
-    long unsigned = 0;
-    long signed = 0;
-    for (int j = 0; j < BLOCK; j++) {
-      byte b = (j >= 148 && j < 156) ? (byte) ' ' : header[j];
-      unsigned += b & 0xff;
-      signed += b;
-    }
-    return stored == unsigned || stored == signed;
   }
 }

@@ -5,6 +5,7 @@ import io.sentrascan.scanner.Severity;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,66 +84,22 @@ public record ScanConfig(
 
   /** This configuration handing large objects to the given state machine. */
   public ScanConfig withLargeModelStateMachineArn(@Nullable String value) {
-    return new ScanConfig(
-        resultsBucket,
-        tableName,
-        eventBusName,
-        reportInlineMaxBytes,
-        s3PathStyle,
-        maxObjectBytes,
-        sbomBucket,
-        value,
-        retentionDays,
-        failOn,
-        folderMarker);
+    return with(b -> b.largeModelStateMachineArn = value);
   }
 
   /** This configuration with another retention of superseded records, in days (0: forever). */
   public ScanConfig withRetentionDays(int value) {
-    return new ScanConfig(
-        resultsBucket,
-        tableName,
-        eventBusName,
-        reportInlineMaxBytes,
-        s3PathStyle,
-        maxObjectBytes,
-        sbomBucket,
-        largeModelStateMachineArn,
-        value,
-        failOn,
-        folderMarker);
+    return with(b -> b.retentionDays = value);
   }
 
   /** This configuration with another object size limit. */
   public ScanConfig withMaxObjectBytes(long value) {
-    return new ScanConfig(
-        resultsBucket,
-        tableName,
-        eventBusName,
-        reportInlineMaxBytes,
-        s3PathStyle,
-        value,
-        sbomBucket,
-        largeModelStateMachineArn,
-        retentionDays,
-        failOn,
-        folderMarker);
+    return with(b -> b.maxObjectBytes = value);
   }
 
   /** This configuration with another inline report limit. */
   public ScanConfig withReportInlineMaxBytes(int value) {
-    return new ScanConfig(
-        resultsBucket,
-        tableName,
-        eventBusName,
-        value,
-        s3PathStyle,
-        maxObjectBytes,
-        sbomBucket,
-        largeModelStateMachineArn,
-        retentionDays,
-        failOn,
-        folderMarker);
+    return with(b -> b.reportInlineMaxBytes = value);
   }
 
   public ScanConfig {
@@ -163,34 +120,12 @@ public record ScanConfig(
 
   /** This configuration failing scans on findings at or above another severity. */
   public ScanConfig withFailOn(Severity value) {
-    return new ScanConfig(
-        resultsBucket,
-        tableName,
-        eventBusName,
-        reportInlineMaxBytes,
-        s3PathStyle,
-        maxObjectBytes,
-        sbomBucket,
-        largeModelStateMachineArn,
-        retentionDays,
-        value,
-        folderMarker);
+    return with(b -> b.failOn = value);
   }
 
   /** This configuration with another folder marker file name. */
   public ScanConfig withFolderMarker(String value) {
-    return new ScanConfig(
-        resultsBucket,
-        tableName,
-        eventBusName,
-        reportInlineMaxBytes,
-        s3PathStyle,
-        maxObjectBytes,
-        sbomBucket,
-        largeModelStateMachineArn,
-        retentionDays,
-        failOn,
-        value);
+    return with(b -> b.folderMarker = value);
   }
 
   /** The policy every scan of this deployment is judged by. */
@@ -200,18 +135,58 @@ public record ScanConfig(
 
   /** This configuration with another SBOM bucket. */
   public ScanConfig withSbomBucket(String value) {
-    return new ScanConfig(
-        resultsBucket,
-        tableName,
-        eventBusName,
-        reportInlineMaxBytes,
-        s3PathStyle,
-        maxObjectBytes,
-        value,
-        largeModelStateMachineArn,
-        retentionDays,
-        failOn,
-        folderMarker);
+    return with(b -> b.sbomBucket = value);
+  }
+
+  /** This configuration with one component changed: what every {@code with…} method does. */
+  private ScanConfig with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** A mutable copy of the components, so each {@code with…} method names only what it changes. */
+  private static final class Copy {
+    String resultsBucket;
+    String tableName;
+    String eventBusName;
+    int reportInlineMaxBytes;
+    boolean s3PathStyle;
+    long maxObjectBytes;
+    String sbomBucket;
+    @Nullable String largeModelStateMachineArn;
+    int retentionDays;
+    Severity failOn;
+    String folderMarker;
+
+    Copy(ScanConfig c) {
+      resultsBucket = c.resultsBucket;
+      tableName = c.tableName;
+      eventBusName = c.eventBusName;
+      reportInlineMaxBytes = c.reportInlineMaxBytes;
+      s3PathStyle = c.s3PathStyle;
+      maxObjectBytes = c.maxObjectBytes;
+      sbomBucket = c.sbomBucket;
+      largeModelStateMachineArn = c.largeModelStateMachineArn;
+      retentionDays = c.retentionDays;
+      failOn = c.failOn;
+      folderMarker = c.folderMarker;
+    }
+
+    ScanConfig build() {
+      return new ScanConfig(
+          resultsBucket,
+          tableName,
+          eventBusName,
+          reportInlineMaxBytes,
+          s3PathStyle,
+          maxObjectBytes,
+          sbomBucket,
+          largeModelStateMachineArn,
+          retentionDays,
+          failOn,
+          folderMarker);
+    }
   }
 
   /**
